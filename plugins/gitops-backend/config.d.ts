@@ -1,0 +1,62 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  gitops?: {
+    /**
+     * The environments, in promotion order (e.g. dev, staging, production).
+     */
+    environments?: Array<{
+      /** Short name used in paths and API calls, e.g. `production`. */
+      name: string;
+      /** Human title; defaults to the name. */
+      title?: string;
+      /** Changes land as a pull request rather than a direct commit. Default false. */
+      pullRequest?: boolean;
+      /** Deploying needs `gitops.deploy.protected`. Default false. */
+      protected?: boolean;
+      /** Environment promotion copies from; defaults to the previous one in order. */
+      promotesFrom?: string;
+      /** Argo CD instance that runs this environment; defaults to the first instance. */
+      argocdInstance?: string;
+    }>;
+    /** Organisation-wide manifest layout; entities override it by annotation. */
+    manifests?: {
+      /** Manifest repository, e.g. `github.com/acme/deploy` or `local:demo`. */
+      repo?: string;
+      /** Branch Argo CD watches. Default `main`. */
+      branch?: string;
+      /** Path template with `{env}` and `{service}`. Default `{env}/{service}`. */
+      path?: string;
+      /** `kustomize-images` (default), `helm-values` or `raw-image`. */
+      strategy?: 'kustomize-images' | 'helm-values' | 'raw-image';
+      /** Strategy-specific key, e.g. `image.tag`. */
+      key?: string;
+      /** Local manifest repositories by name, for `local:<name>` repos. */
+      local?: Array<{
+        name: string;
+        /** Path of the Git repository on disk, relative to the backend's working directory. */
+        path: string;
+        /** Folder whose content seeds the repository when it does not exist yet. */
+        seedFrom?: string;
+      }>;
+    };
+    argocd?: {
+      /** Application name template with `{env}` and `{service}`. Default `{service}-{env}`. */
+      appNameTemplate?: string;
+      instances?: Array<{
+        name: string;
+        /** Base URL of the Argo CD API server. */
+        url: string;
+        /** Link target for people, when it differs from `url`. */
+        webUrl?: string;
+        /**
+         * Argo CD API token.
+         * @visibility secret
+         */
+        token?: string;
+      }>;
+    };
+    /** Background polling of Argo CD; defaults to every 30 seconds, global. */
+    schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+  };
+}

@@ -1,0 +1,164 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import { DeploymentRecord, DeploymentStep } from '@shipdeck/plugin-gitops-common';
+import { DeploymentStore, NewDeployment } from './DeploymentStore';
+
+const migrationsDir = resolvePackagePath(
+  '@shipdeck/plugin-gitops-backend',
+  'migrations',
+);
+
+interface DeploymentRow {
+  id: string;
+  entity_ref: string;
+  environment: string;
+  action: DeploymentRecord['action'];
+  actor: string;
+  from_version: string | null;
+  to_version: string;
+  status: DeploymentRecord['status'];
+  commit_sha: string | null;
+  pull_request_url: string | null;
+  created_at: Date | string;
+}
+
+interface StepRow {
+  deployment_id: string;
+  name: string;
+  message: string | null;
+  at: Date | string;
+}
+
+// SQLite hands back strings, PostgreSQL Date objects: normalise to ISO.
+const iso = (value: Date | string) => new Date(value).toISOString();
+
+/** {@link DeploymentStore} on the plugin's knex database (SQLite or PostgreSQL). */
+export class DatabaseDeploymentStore implements DeploymentStore {
+  static async create(options: { database: DatabaseService }) {
+    const knex = await options.database.getClient();
+    if (!options.database.migrations?.skip) {
+      await knex.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseDeploymentStore(knex);
+  }
+
+  private constructor(private readonly knex: Knex) {}
+
+  async insert(record: NewDeployment): Promise<DeploymentRecord> {
+    const steps = record.steps ?? [];
+    await this.knex.transaction(async tx => {
+      await tx<DeploymentRow>('gitops_deployments').insert({
+        id: record.id,
+        entity_ref: record.entityRef,
+        environment: record.environment,
+        action: record.action,
+        actor: record.actor,
+        from_version: record.fromVersion ?? null,
+        to_version: record.toVersion,
+        status: record.status,
+        commit_sha: record.commitSha ?? null,
+        pull_request_url: record.pullRequestUrl ?? null,
+        created_at: new Date(record.createdAt),
+      });
+      if (steps.length) {
+        await tx<StepRow>('gitops_deployment_steps').insert(
+          steps.map(step => ({
+            deployment_id: record.id,
+            name: step.name,
+            message: step.message ?? null,
+            at: new Date(step.at),
+          })),
+        );
+      }
+    });
+    return { ...record, steps };
+  }
+
+  async addStep(
+    id: string,
+    step: DeploymentStep,
+    update: Partial<Pick<DeploymentRecord, 'status' | 'commitSha' | 'pullRequestUrl'>> = {},
+  ): Promise<void> {
+    await this.knex.transaction(async tx => {
+      await tx<StepRow>('gitops_deployment_steps').insert({
+        deployment_id: id,
+        name: step.name,
+        message: step.message ?? null,
+        at: new Date(step.at),
+      });
+      const changes: Partial<DeploymentRow> = {};
+      if (update.status) changes.status = update.status;
+      if (update.commitSha) changes.commit_sha = update.commitSha;
+      if (update.pullRequestUrl) changes.pull_request_url = update.pullRequestUrl;
+      if (Object.keys(changes).length) {
+        await tx<DeploymentRow>('gitops_deployments').where({ id }).update(changes);
+      }
+    });
+  }
+
+  async get(id: string): Promise<DeploymentRecord | undefined> {
+    const row = await this.knex<DeploymentRow>('gitops_deployments')
+      .where({ id })
+      .first();
+    if (!row) {
+      return undefined;
+    }
+    const [record] = await this.#withSteps([row]);
+    return record;
+  }
+
+  async latestPerEnvironment(entityRef: string): Promise<Map<string, DeploymentRecord>> {
+    // One indexed query per entity; the newest row of each environment wins.
+    const rows = await this.knex<DeploymentRow>('gitops_deployments as d')
+      .select('d.*')
+      .where('d.entity_ref', entityRef)
+      .whereNotExists(function newer() {
+        this.select(this.client.raw('1'))
+          .from('gitops_deployments as n')
+          .whereRaw('n.entity_ref = d.entity_ref')
+          .whereRaw('n.environment = d.environment')
+          .where(function later() {
+            this.whereRaw('n.created_at > d.created_at').orWhere(function tie() {
+              this.whereRaw('n.created_at = d.created_at').andWhereRaw('n.id > d.id');
+            });
+          });
+      });
+    const records = await this.#withSteps(rows);
+    return new Map(records.map(r => [r.environment, r]));
+  }
+
+  async #withSteps(rows: DeploymentRow[]): Promise<DeploymentRecord[]> {
+    if (!rows.length) {
+      return [];
+    }
+    const steps = await this.knex<StepRow>('gitops_deployment_steps')
+      .whereIn(
+        'deployment_id',
+        rows.map(r => r.id),
+      )
+      .orderBy('id', 'asc');
+    return rows.map(row => ({
+      id: row.id,
+      entityRef: row.entity_ref,
+      environment: row.environment,
+      action: row.action,
+      actor: row.actor,
+      fromVersion: row.from_version ?? undefined,
+      toVersion: row.to_version,
+      status: row.status,
+      commitSha: row.commit_sha ?? undefined,
+      pullRequestUrl: row.pull_request_url ?? undefined,
+      createdAt: iso(row.created_at),
+      steps: steps
+        .filter(s => s.deployment_id === row.id)
+        .map(s => ({
+          name: s.name,
+          at: iso(s.at),
+          ...(s.message ? { message: s.message } : {}),
+        })),
+    }));
+  }
+}

@@ -1,0 +1,19 @@
+import { DeploymentRecord, DeploymentStep } from '@shipdeck/plugin-gitops-common';
+
+/** A deployment record as written, before any step beyond the first. */
+export type NewDeployment = Omit<DeploymentRecord, 'steps'> & {
+  steps?: DeploymentStep[];
+};
+
+/** Persistence of deployment records, shared by every backend replica. */
+export interface DeploymentStore {
+  insert(record: NewDeployment): Promise<DeploymentRecord>;
+  addStep(
+    id: string,
+    step: DeploymentStep,
+    update?: Partial<Pick<DeploymentRecord, 'status' | 'commitSha' | 'pullRequestUrl'>>,
+  ): Promise<void>;
+  get(id: string): Promise<DeploymentRecord | undefined>;
+  /** The newest record per environment of one entity. */
+  latestPerEnvironment(entityRef: string): Promise<Map<string, DeploymentRecord>>;
+}

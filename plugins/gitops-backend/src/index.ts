@@ -1,0 +1,6 @@
+/**
+ * Shipdeck's backend plugin: GitOps deployments through Git and Argo CD.
+ *
+ * @packageDocumentation
+ */
+export { gitopsPlugin as default } from './plugin';

@@ -1,0 +1,157 @@
+import { Config } from '@backstage/config';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import {
+  ARGOCD_ANNOTATIONS,
+  ArgoApplicationRef,
+  Environment,
+  hasGitopsAnnotations,
+  ManifestLocation,
+  SHIPDECK_ANNOTATIONS,
+  WRITE_STRATEGIES,
+  WriteStrategy,
+} from '@shipdeck/plugin-gitops-common';
+import { readEnvironments } from './environmentsConfig';
+import { renderManifestPath } from './pathTemplate';
+
+/** One service in one environment: where it runs and where its manifest lives. */
+export interface Target {
+  entityRef: string;
+  environment: Environment;
+  manifest: ManifestLocation;
+  argocd: ArgoApplicationRef;
+}
+
+interface ManifestDefaults {
+  repo?: string;
+  branch: string;
+  path: string;
+  strategy: WriteStrategy;
+  key?: string;
+}
+
+interface InstanceLinks {
+  name: string;
+  webUrl: string;
+}
+
+/**
+ * Turns an entity plus the configured environments into targets. Entity
+ * annotations override the organisation-wide `gitops.manifests` defaults, so a
+ * whole organisation can share one layout without annotating every entity.
+ */
+export class TargetResolver {
+  static fromConfig(config: Config): TargetResolver {
+    const strategy = (config.getOptionalString('gitops.manifests.strategy') ??
+      'kustomize-images') as WriteStrategy;
+    if (!WRITE_STRATEGIES.includes(strategy)) {
+      throw new Error(
+        `gitops.manifests.strategy '${strategy}' is not one of ${WRITE_STRATEGIES.join(', ')}`,
+      );
+    }
+    const instances = (config.getOptionalConfigArray('gitops.argocd.instances') ?? []).map(
+      c => ({
+        name: c.getString('name'),
+        webUrl: (c.getOptionalString('webUrl') ?? c.getString('url')).replace(/\/+$/, ''),
+      }),
+    );
+    return new TargetResolver(
+      readEnvironments(config),
+      {
+        repo: config.getOptionalString('gitops.manifests.repo'),
+        branch: config.getOptionalString('gitops.manifests.branch') ?? 'main',
+        path: config.getOptionalString('gitops.manifests.path') ?? '{env}/{service}',
+        strategy,
+        key: config.getOptionalString('gitops.manifests.key'),
+      },
+      config.getOptionalString('gitops.argocd.appNameTemplate') ?? '{service}-{env}',
+      instances,
+    );
+  }
+
+  private constructor(
+    private readonly environments: Environment[],
+    private readonly defaults: ManifestDefaults,
+    private readonly appNameTemplate: string,
+    private readonly instances: InstanceLinks[],
+  ) {}
+
+  listEnvironments(): Environment[] {
+    return this.environments;
+  }
+
+  /** Whether the entity carries enough for Shipdeck to act on it. */
+  isManaged(entity: Entity): boolean {
+    const annotations = entity.metadata.annotations ?? {};
+    return (
+      Boolean(annotations[SHIPDECK_ANNOTATIONS.manifestRepo] ?? this.defaults.repo) &&
+      hasGitopsAnnotations(entity)
+    );
+  }
+
+  /** The entity's targets in promotion order; an InputError explains a bad annotation. */
+  resolve(entity: Entity): Target[] {
+    const annotations = entity.metadata.annotations ?? {};
+    const entityRef = stringifyEntityRef(entity);
+    const service = entity.metadata.name;
+    const repo = annotations[SHIPDECK_ANNOTATIONS.manifestRepo] ?? this.defaults.repo;
+    if (!repo) {
+      throw new InputError(
+        `${entityRef} has no manifest repository: set the ${SHIPDECK_ANNOTATIONS.manifestRepo} annotation or gitops.manifests.repo`,
+      );
+    }
+    const strategy = (annotations[SHIPDECK_ANNOTATIONS.writeStrategy] ??
+      this.defaults.strategy) as WriteStrategy;
+    if (!WRITE_STRATEGIES.includes(strategy)) {
+      throw new InputError(
+        `${entityRef} annotation ${SHIPDECK_ANNOTATIONS.writeStrategy} is '${strategy}'; expected one of ${WRITE_STRATEGIES.join(', ')}`,
+      );
+    }
+    const pathTemplate = annotations[SHIPDECK_ANNOTATIONS.manifestPath] ?? this.defaults.path;
+    const key = annotations[SHIPDECK_ANNOTATIONS.writeKey] ?? this.defaults.key;
+    const image = annotations[SHIPDECK_ANNOTATIONS.image];
+
+    return this.#environmentsOf(entity).map(environment => {
+      const instance =
+        annotations[ARGOCD_ANNOTATIONS.instanceName] ?? environment.argocdInstance;
+      const appName = this.appNameTemplate
+        .replace(/\{service\}/g, annotations[ARGOCD_ANNOTATIONS.appName] ?? service)
+        .replace(/\{env\}/g, environment.name);
+      const webUrl = this.instances.find(i => i.name === instance)?.webUrl;
+      return {
+        entityRef,
+        environment,
+        manifest: {
+          repo,
+          branch: this.defaults.branch,
+          path: renderManifestPath(pathTemplate, { env: environment.name, service }),
+          strategy,
+          ...(key ? { key } : {}),
+          ...(image ? { image } : {}),
+        },
+        argocd: {
+          instance,
+          name: appName,
+          namespace: annotations[ARGOCD_ANNOTATIONS.appNamespace],
+          project: annotations[ARGOCD_ANNOTATIONS.projectName],
+          url: webUrl ? `${webUrl}/applications/${encodeURIComponent(appName)}` : undefined,
+        },
+      };
+    });
+  }
+
+  #environmentsOf(entity: Entity): Environment[] {
+    const listed = entity.metadata.annotations?.[SHIPDECK_ANNOTATIONS.environments];
+    if (!listed) {
+      return this.environments;
+    }
+    const names = listed.split(',').map(s => s.trim()).filter(Boolean);
+    const unknown = names.filter(n => !this.environments.some(e => e.name === n));
+    if (unknown.length) {
+      throw new InputError(
+        `${stringifyEntityRef(entity)} annotation ${SHIPDECK_ANNOTATIONS.environments} names unknown environment(s) ${unknown.join(', ')}; configured: ${this.environments.map(e => e.name).join(', ')}`,
+      );
+    }
+    return this.environments.filter(e => names.includes(e.name));
+  }
+}

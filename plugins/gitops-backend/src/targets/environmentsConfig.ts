@@ -1,0 +1,49 @@
+import { Config } from '@backstage/config';
+import { Environment } from '@shipdeck/plugin-gitops-common';
+
+const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+/**
+ * Reads `gitops.environments` into the ordered environment list, failing at
+ * start-up on a configuration that would make promotion ambiguous.
+ */
+export function readEnvironments(config: Config): Environment[] {
+  const instances = config.getOptionalConfigArray('gitops.argocd.instances') ?? [];
+  const defaultInstance = instances[0]?.getString('name') ?? 'default';
+  const entries = config.getOptionalConfigArray('gitops.environments') ?? [];
+
+  const environments = entries.map((entry, order): Environment => {
+    const name = entry.getString('name');
+    if (!NAME.test(name)) {
+      throw new Error(
+        `gitops.environments[${order}].name '${name}' must be lower-case letters, digits and dashes`,
+      );
+    }
+    const previous = order > 0 ? entries[order - 1].getString('name') : undefined;
+    return {
+      name,
+      title: entry.getOptionalString('title') ?? name,
+      order,
+      pullRequest: entry.getOptionalBoolean('pullRequest') ?? false,
+      protected: entry.getOptionalBoolean('protected') ?? false,
+      promotesFrom: entry.getOptionalString('promotesFrom') ?? previous,
+      argocdInstance: entry.getOptionalString('argocdInstance') ?? defaultInstance,
+    };
+  });
+
+  const names = new Set<string>();
+  for (const env of environments) {
+    if (names.has(env.name)) {
+      throw new Error(`gitops.environments lists '${env.name}' twice`);
+    }
+    names.add(env.name);
+  }
+  for (const env of environments) {
+    if (env.promotesFrom && !names.has(env.promotesFrom)) {
+      throw new Error(
+        `gitops.environments '${env.name}' promotes from unknown environment '${env.promotesFrom}'`,
+      );
+    }
+  }
+  return environments;
+}

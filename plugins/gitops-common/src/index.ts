@@ -1,0 +1,11 @@
+/**
+ * Shared types, permissions, annotation keys and the typed REST client of
+ * Shipdeck, used by the gitops frontend, backend and scaffolder module.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './permissions';
+export * from './types';
+export * from './entityRefs';
+export * from './client';

@@ -1,0 +1,50 @@
+import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemText from '@material-ui/core/ListItemText';
+import Typography from '@material-ui/core/Typography';
+import { MissingGitopsSetup } from './MissingGitopsSetup';
+import { useEntityEnvironments } from './useEntityEnvironments';
+import { describeDeployment } from './format';
+
+/** Overview card: one line per environment, linking to the Deployments tab. */
+export function DeploymentsCard() {
+  const { value, loading, error } = useEntityEnvironments();
+  let content;
+  if (loading) {
+    content = <Progress />;
+  } else if (error) {
+    content = <ResponseErrorPanel error={error} />;
+  } else if (!value?.managed) {
+    content = <MissingGitopsSetup />;
+  } else {
+    content = (
+      <List dense aria-label="Environments">
+        {value.environments.map(({ environment, lastDeployment }) => (
+          <ListItem key={environment.name} divider>
+            <ListItemText
+              primary={
+                <Typography variant="subtitle2" component="span">
+                  {environment.name}
+                </Typography>
+              }
+              secondary={
+                lastDeployment
+                  ? describeDeployment(lastDeployment)
+                  : `${environment.pullRequest ? 'pull request' : 'direct commit'}; no deployment recorded yet`
+              }
+            />
+          </ListItem>
+        ))}
+      </List>
+    );
+  }
+  return (
+    <InfoCard
+      title="Deployments"
+      deepLink={{ title: 'Open the Deployments tab', link: 'deployments' }}
+    >
+      {content}
+    </InfoCard>
+  );
+}

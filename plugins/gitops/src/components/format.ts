@@ -1,0 +1,34 @@
+import { DeploymentRecord, ManifestLocation } from '@shipdeck/plugin-gitops-common';
+
+const STRATEGY_LABELS: Record<ManifestLocation['strategy'], string> = {
+  'kustomize-images': 'kustomize images',
+  'helm-values': 'Helm values',
+  'raw-image': 'plain manifest',
+};
+
+export function strategyLabel(manifest: ManifestLocation): string {
+  const label = STRATEGY_LABELS[manifest.strategy];
+  return manifest.key ? `${label} (${manifest.key})` : label;
+}
+
+/** "3 minutes ago"-style age; exact time stays in the title attribute. */
+export function ago(iso: string, now = Date.now()): string {
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  const units: Array<[number, string]> = [
+    [86400, 'day'],
+    [3600, 'hour'],
+    [60, 'minute'],
+  ];
+  for (const [size, unit] of units) {
+    if (seconds >= size) {
+      const n = Math.floor(seconds / size);
+      return `${n} ${unit}${n === 1 ? '' : 's'} ago`;
+    }
+  }
+  return 'just now';
+}
+
+export function describeDeployment(record: DeploymentRecord): string {
+  const from = record.fromVersion ? `${record.fromVersion} → ` : '';
+  return `${from}${record.toVersion} by ${record.actor.replace(/^user:(default\/)?/, '')}`;
+}

@@ -1,0 +1,65 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { GitopsClient, hasGitopsAnnotations } from '@shipdeck/plugin-gitops-common';
+import { gitopsApiRef } from './api';
+import { rootRouteRef } from './routes';
+
+/**
+ * Shipdeck's frontend plugin for the legacy frontend system.
+ *
+ * @public
+ */
+export const gitopsPlugin = createPlugin({
+  id: 'gitops',
+  apis: [
+    createApiFactory({
+      api: gitopsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new GitopsClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+  routes: { root: rootRouteRef },
+});
+
+/**
+ * The entity's "Deployments" tab content.
+ *
+ * @public
+ */
+export const EntityGitopsContent = gitopsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityGitopsContent',
+    component: {
+      lazy: () => import('./components').then(m => m.DeploymentsContent),
+    },
+  }),
+);
+
+/**
+ * The entity overview card: one line per environment.
+ *
+ * @public
+ */
+export const EntityGitopsCard = gitopsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityGitopsCard',
+    component: {
+      lazy: () => import('./components').then(m => m.DeploymentsCard),
+    },
+  }),
+);
+
+/**
+ * Whether the entity carries any Shipdeck or Argo CD annotation.
+ *
+ * @public
+ */
+export const isGitopsAvailable = (entity: Entity) =>
+  hasGitopsAnnotations(entity);

@@ -1,0 +1,31 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createGitopsEnvironmentsListAction } from './actions/gitopsEnvironmentsList';
+
+/**
+ * Shipdeck's scaffolder actions. They call the gitops backend's REST API on
+ * behalf of the template's initiator; none reaches into its internals.
+ *
+ * @public
+ */
+export const scaffolderModuleGitops = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'gitops',
+  register({ registerInit }) {
+    registerInit({
+      deps: {
+        scaffolderActions: scaffolderActionsExtensionPoint,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+      },
+      async init({ scaffolderActions, auth, discovery }) {
+        scaffolderActions.addActions(
+          createGitopsEnvironmentsListAction({ auth, discovery }),
+        );
+      },
+    });
+  },
+});
