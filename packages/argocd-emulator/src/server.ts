@@ -17,8 +17,10 @@ function grpcError(res: express.Response, http: number, code: number, message: s
 
 /** Argo CD's view of an Application: the declared object plus a status. */
 function toApiApplication(app: DeclaredApplication, sha: string) {
+  // Argo CD's API serves Applications without apiVersion and kind.
+  const { apiVersion: _apiVersion, kind: _kind, ...rest } = app;
   return {
-    ...app,
+    ...rest,
     metadata: { namespace: 'argocd', ...app.metadata },
     status: {
       // Reconciliation (sync, health, history) arrives with the Argo CD issue;
