@@ -44,7 +44,9 @@ async function waitFor(url, timeoutMs, demo) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (demo?.exitCode !== null && demo?.exitCode !== undefined) {
-      throw new Error(`the demo exited with ${demo.exitCode} before ${url} answered`);
+      throw new Error(
+        `the demo exited with ${demo.exitCode} before ${url} answered`,
+      );
     }
     if (await isUp(url)) return;
     await new Promise(r => setTimeout(r, 1000));
@@ -119,29 +121,45 @@ async function main() {
     ],
   });
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await browser.newPage({
+      viewport: { width: 1440, height: 900 },
+    });
     page.setDefaultTimeout(60_000);
 
     await check('guest signs in', async () => {
       await page.goto(APP);
       await page.getByRole('button', { name: 'Enter' }).click();
-      await page.locator('nav[aria-label="sidebar nav"]').waitFor({ state: 'attached' });
+      await page
+        .locator('nav[aria-label="sidebar nav"]')
+        .waitFor({ state: 'attached' });
     });
 
-    await check("the cart service's Deployments tab shows dev → staging → production", async () => {
-      await page.goto(`${APP}/catalog/default/component/cart/deployments`);
-      const stages = page.getByRole('region', { name: /^Environment / });
-      await stages.first().waitFor();
-      const names = await stages.evaluateAll(nodes =>
-        nodes.map(n => n.getAttribute('aria-label')),
-      );
-      const expected = ['Environment dev', 'Environment staging', 'Environment production'];
-      if (JSON.stringify(names) !== JSON.stringify(expected)) {
-        throw new Error(`expected ${expected.join(', ')}; saw ${names.join(', ')}`);
-      }
-      await page.getByText('cart/overlays/production').first().waitFor();
-      await page.screenshot({ path: resolve(artifacts, 'cart-deployments.png'), fullPage: true });
-    });
+    await check(
+      "the cart service's Deployments tab shows dev → staging → production",
+      async () => {
+        await page.goto(`${APP}/catalog/default/component/cart/deployments`);
+        const stages = page.getByRole('region', { name: /^Environment / });
+        await stages.first().waitFor();
+        const names = await stages.evaluateAll(nodes =>
+          nodes.map(n => n.getAttribute('aria-label')),
+        );
+        const expected = [
+          'Environment dev',
+          'Environment staging',
+          'Environment production',
+        ];
+        if (JSON.stringify(names) !== JSON.stringify(expected)) {
+          throw new Error(
+            `expected ${expected.join(', ')}; saw ${names.join(', ')}`,
+          );
+        }
+        await page.getByText('cart/overlays/production').first().waitFor();
+        await page.screenshot({
+          path: resolve(artifacts, 'cart-deployments.png'),
+          fullPage: true,
+        });
+      },
+    );
 
     await check('the overview card lists the environments', async () => {
       await page.goto(`${APP}/catalog/default/component/cart`);
@@ -150,14 +168,27 @@ async function main() {
       for (const env of ['dev', 'staging', 'production']) {
         await card.getByText(env, { exact: true }).waitFor();
       }
-      await page.screenshot({ path: resolve(artifacts, 'cart-overview.png'), fullPage: true });
+      await page.screenshot({
+        path: resolve(artifacts, 'cart-overview.png'),
+        fullPage: true,
+      });
     });
 
-    await check('an entity without annotations explains what to add', async () => {
-      await page.goto(`${APP}/catalog/default/component/search-indexer/deployments`);
-      await page.getByText('This entity is not deployed with Shipdeck yet').waitFor();
-      await page.screenshot({ path: resolve(artifacts, 'missing-setup.png'), fullPage: true });
-    });
+    await check(
+      'an entity without annotations explains what to add',
+      async () => {
+        await page.goto(
+          `${APP}/catalog/default/component/search-indexer/deployments`,
+        );
+        await page
+          .getByText('This entity is not deployed with Shipdeck yet')
+          .waitFor();
+        await page.screenshot({
+          path: resolve(artifacts, 'missing-setup.png'),
+          fullPage: true,
+        });
+      },
+    );
   } catch (error) {
     if (demo?.lastLines) {
       log(`last lines of the demo's output:\n${demo.lastLines.join('\n')}`);
@@ -177,6 +208,8 @@ main()
   })
   .catch(() => {
     const passed = checks.filter(c => c.ok).length;
-    process.stdout.write(`\ne2e: ${passed} passed, ${checks.length - passed} failed\n`);
+    process.stdout.write(
+      `\ne2e: ${passed} passed, ${checks.length - passed} failed\n`,
+    );
     process.exit(1);
   });

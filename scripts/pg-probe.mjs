@@ -3,11 +3,16 @@
 // database tests also run on PostgreSQL.
 import pg from 'pg';
 
-const client = new pg.Client({ connectionString: process.argv[2], connectionTimeoutMillis: 3000 });
+const client = new pg.Client({
+  connectionString: process.argv[2],
+  connectionTimeoutMillis: 3000,
+});
 try {
   await client.connect();
   const { rows } = await client.query('SHOW server_version_num');
-  process.stdout.write(`${Math.floor(Number(rows[0].server_version_num) / 10000)}\n`);
+  process.stdout.write(
+    `${Math.floor(Number(rows[0].server_version_num) / 10000)}\n`,
+  );
   await client.end();
   process.exit(0);
 } catch {

@@ -26,16 +26,32 @@ export async function readDeclaredApplications(
   repoDir: string,
   revision: string,
 ): Promise<{ sha: string; applications: DeclaredApplication[] }> {
-  const { stdout: sha } = await exec('git', ['-C', repoDir, 'rev-parse', `${revision}^{commit}`]);
+  const { stdout: sha } = await exec('git', [
+    '-C',
+    repoDir,
+    'rev-parse',
+    `${revision}^{commit}`,
+  ]);
   const { stdout: listing } = await exec('git', [
-    '-C', repoDir, 'ls-tree', '-r', '--name-only', sha.trim(), '--', 'argocd',
+    '-C',
+    repoDir,
+    'ls-tree',
+    '-r',
+    '--name-only',
+    sha.trim(),
+    '--',
+    'argocd',
   ]);
   const files = listing.split('\n').filter(f => /\.ya?ml$/.test(f));
   const applications: DeclaredApplication[] = [];
   for (const file of files) {
-    const { stdout } = await exec('git', ['-C', repoDir, 'show', `${sha.trim()}:${file}`], {
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const { stdout } = await exec(
+      'git',
+      ['-C', repoDir, 'show', `${sha.trim()}:${file}`],
+      {
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
     for (const doc of parseAllDocuments(stdout)) {
       if (doc.errors.length) {
         throw new Error(`${file}: ${doc.errors[0].message}`);

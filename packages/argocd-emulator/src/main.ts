@@ -6,6 +6,12 @@ const port = Number(process.env.ARGOCD_EMULATOR_PORT ?? 7010);
 const repoDir = resolve(process.env.ARGOCD_EMULATOR_REPO ?? 'data/manifests');
 const token = process.env.ARGOCD_TOKEN ?? 'shipdeck-demo-token';
 
-createEmulatorApp({ repoDir, revision: 'main', token }).listen(port, '127.0.0.1', () => {
-  process.stdout.write(`Argo CD emulator on http://localhost:${port}, watching ${repoDir}\n`);
-});
+createEmulatorApp({ repoDir, revision: 'main', token }).listen(
+  port,
+  '127.0.0.1',
+  () => {
+    process.stdout.write(
+      `Argo CD emulator on http://localhost:${port}, watching ${repoDir}\n`,
+    );
+  },
+);

@@ -11,7 +11,12 @@ export interface EmulatorOptions {
 }
 
 // Argo CD answers errors in gRPC-gateway form: {code, message, error, details}.
-function grpcError(res: express.Response, http: number, code: number, message: string) {
+function grpcError(
+  res: express.Response,
+  http: number,
+  code: number,
+  message: string,
+) {
   res.status(http).json({ code, message, error: message, details: [] });
 }
 
@@ -54,7 +59,10 @@ export function createEmulatorApp(options: EmulatorOptions): express.Express {
   });
 
   app.get('/api/v1/applications', async (_req, res) => {
-    const { sha, applications } = await readDeclaredApplications(options.repoDir, options.revision);
+    const { sha, applications } = await readDeclaredApplications(
+      options.repoDir,
+      options.revision,
+    );
     res.json({
       metadata: { resourceVersion: sha.slice(0, 12) },
       items: applications.map(a => toApiApplication(a, sha)),
@@ -62,17 +70,30 @@ export function createEmulatorApp(options: EmulatorOptions): express.Express {
   });
 
   app.get('/api/v1/applications/:name', async (req, res) => {
-    const { sha, applications } = await readDeclaredApplications(options.repoDir, options.revision);
+    const { sha, applications } = await readDeclaredApplications(
+      options.repoDir,
+      options.revision,
+    );
     const found = applications.find(a => a.metadata.name === req.params.name);
     if (!found) {
-      grpcError(res, 404, 5, `applications.argoproj.io "${req.params.name}" not found`);
+      grpcError(
+        res,
+        404,
+        5,
+        `applications.argoproj.io "${req.params.name}" not found`,
+      );
       return;
     }
     res.json(toApiApplication(found, sha));
   });
 
   app.use(
-    (error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    (
+      error: Error,
+      _req: express.Request,
+      res: express.Response,
+      _next: express.NextFunction,
+    ) => {
       grpcError(res, 500, 13, error.message);
     },
   );

@@ -8,7 +8,9 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('gitops_deployments', table => {
-    table.comment('One requested change of version for one entity in one environment');
+    table.comment(
+      'One requested change of version for one entity in one environment',
+    );
     table.uuid('id').primary();
     table.string('entity_ref', 255).notNullable();
     table.string('environment', 64).notNullable();
@@ -20,10 +22,15 @@ exports.up = async function up(knex) {
     table.string('commit_sha', 64).nullable();
     table.text('pull_request_url').nullable();
     table.datetime('created_at', { useTz: true }).notNullable();
-    table.index(['entity_ref', 'environment', 'created_at'], 'gitops_deployments_target_idx');
+    table.index(
+      ['entity_ref', 'environment', 'created_at'],
+      'gitops_deployments_target_idx',
+    );
   });
   await knex.schema.createTable('gitops_deployment_steps', table => {
-    table.comment('What happened to a deployment after it was requested, in order');
+    table.comment(
+      'What happened to a deployment after it was requested, in order',
+    );
     table.increments('id').primary();
     table
       .uuid('deployment_id')

@@ -28,12 +28,24 @@ export const gitopsPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         logger: coreServices.logger,
       },
-      async init({ config, httpRouter, httpAuth, database, permissionsRegistry, catalog, logger }) {
+      async init({
+        config,
+        httpRouter,
+        httpAuth,
+        database,
+        permissionsRegistry,
+        catalog,
+        logger,
+      }) {
         permissionsRegistry.addPermissions(gitopsPermissions);
         await seedLocalRepositories({ config, logger });
         const targets = TargetResolver.fromConfig(config);
         const store = await DatabaseDeploymentStore.create({ database });
-        const environments = DefaultEnvironmentService.create({ catalog, targets, store });
+        const environments = DefaultEnvironmentService.create({
+          catalog,
+          targets,
+          store,
+        });
         httpRouter.use(await createRouter({ httpAuth, environments }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },

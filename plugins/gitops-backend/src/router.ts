@@ -24,11 +24,18 @@ export async function createRouter(options: {
     res.json({ environments: environments.listConfigured() });
   });
 
-  router.get('/entities/:namespace/:kind/:name/environments', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const entityRef = parseEntityParams(req.params);
-    res.json(await environments.getEntityEnvironments(entityRef, { credentials }));
-  });
+  router.get(
+    '/entities/:namespace/:kind/:name/environments',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const entityRef = parseEntityParams(req.params);
+      res.json(
+        await environments.getEntityEnvironments(entityRef, { credentials }),
+      );
+    },
+  );
 
   return router;
 }
@@ -36,7 +43,9 @@ export async function createRouter(options: {
 function parseEntityParams(params: Record<string, string>) {
   for (const key of ['namespace', 'kind', 'name']) {
     if (!SEGMENT.test(params[key] ?? '')) {
-      throw new InputError(`Invalid entity ${key} '${params[key]}' in the path`);
+      throw new InputError(
+        `Invalid entity ${key} '${params[key]}' in the path`,
+      );
     }
   }
   return { namespace: params.namespace, kind: params.kind, name: params.name };

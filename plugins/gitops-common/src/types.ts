@@ -90,7 +90,14 @@ export interface DeploymentRecord {
   actor: string;
   fromVersion?: string;
   toVersion: string;
-  status: 'pending' | 'committed' | 'pr-opened' | 'syncing' | 'healthy' | 'degraded' | 'failed';
+  status:
+    | 'pending'
+    | 'committed'
+    | 'pr-opened'
+    | 'syncing'
+    | 'healthy'
+    | 'degraded'
+    | 'failed';
   commitSha?: string;
   pullRequestUrl?: string;
   createdAt: string;

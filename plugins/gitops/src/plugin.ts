@@ -6,7 +6,10 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { GitopsClient, hasGitopsAnnotations } from '@shipdeck/plugin-gitops-common';
+import {
+  GitopsClient,
+  hasGitopsAnnotations,
+} from '@shipdeck/plugin-gitops-common';
 import { gitopsApiRef } from './api';
 import { rootRouteRef } from './routes';
 

@@ -24,31 +24,36 @@ const guest = {
 describe('OwnersMayDeployPolicy', () => {
   const policy = new OwnersMayDeployPolicy();
 
-  it.each([gitopsDeployPermission, gitopsDeployProtectedPermission, gitopsSyncPermission])(
-    'lets only the owners of the entity use $name',
-    async permission => {
-      const decision = await policy.handle({ permission }, guest);
-      expect(decision).toEqual({
-        result: AuthorizeResult.CONDITIONAL,
-        pluginId: 'catalog',
+  it.each([
+    gitopsDeployPermission,
+    gitopsDeployProtectedPermission,
+    gitopsSyncPermission,
+  ])('lets only the owners of the entity use $name', async permission => {
+    const decision = await policy.handle({ permission }, guest);
+    expect(decision).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: {
+        rule: 'IS_ENTITY_OWNER',
         resourceType: 'catalog-entity',
-        conditions: {
-          rule: 'IS_ENTITY_OWNER',
-          resourceType: 'catalog-entity',
-          params: { claims: ['user:default/guest', 'group:default/team-shop'] },
-        },
-      });
-    },
-  );
-
-  it('denies Shipdeck mutations to callers without a user', async () => {
-    expect(await policy.handle({ permission: gitopsDeployPermission })).toEqual({
-      result: AuthorizeResult.DENY,
+        params: { claims: ['user:default/guest', 'group:default/team-shop'] },
+      },
     });
   });
 
+  it('denies Shipdeck mutations to callers without a user', async () => {
+    expect(await policy.handle({ permission: gitopsDeployPermission })).toEqual(
+      {
+        result: AuthorizeResult.DENY,
+      },
+    );
+  });
+
   it('allows everything else, reading the catalog included', async () => {
-    expect(await policy.handle({ permission: catalogEntityReadPermission }, guest)).toEqual({
+    expect(
+      await policy.handle({ permission: catalogEntityReadPermission }, guest),
+    ).toEqual({
       result: AuthorizeResult.ALLOW,
     });
   });

@@ -24,17 +24,27 @@ import { gitopsPermissions } from '@shipdeck/plugin-gitops-common';
  * sync it; nobody else may. Everything else, reading included, is allowed.
  */
 export class OwnersMayDeployPolicy implements PermissionPolicy {
-  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
-    const isGitops = gitopsPermissions.some(p => isPermission(request.permission, p));
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    const isGitops = gitopsPermissions.some(p =>
+      isPermission(request.permission, p),
+    );
     if (!isGitops) {
       return { result: AuthorizeResult.ALLOW };
     }
-    if (!user || !isResourcePermission(request.permission, RESOURCE_TYPE_CATALOG_ENTITY)) {
+    if (
+      !user ||
+      !isResourcePermission(request.permission, RESOURCE_TYPE_CATALOG_ENTITY)
+    ) {
       return { result: AuthorizeResult.DENY };
     }
     return createCatalogConditionalDecision(
       request.permission,
-      catalogConditions.isEntityOwner({ claims: user.info.ownershipEntityRefs }),
+      catalogConditions.isEntityOwner({
+        claims: user.info.ownershipEntityRefs,
+      }),
     );
   }
 }

@@ -3,7 +3,10 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
-import { DeploymentRecord, DeploymentStep } from '@shipdeck/plugin-gitops-common';
+import {
+  DeploymentRecord,
+  DeploymentStep,
+} from '@shipdeck/plugin-gitops-common';
 import { DeploymentStore, NewDeployment } from './DeploymentStore';
 
 const migrationsDir = resolvePackagePath(
@@ -35,6 +38,13 @@ interface StepRow {
 // SQLite hands back strings, PostgreSQL Date objects: normalise to ISO.
 const iso = (value: Date | string) => new Date(value).toISOString();
 
+const toStepRow = (deploymentId: string, step: DeploymentStep): StepRow => ({
+  deployment_id: deploymentId,
+  name: step.name,
+  message: step.message ?? null,
+  at: new Date(step.at),
+});
+
 /** {@link DeploymentStore} on the plugin's knex database (SQLite or PostgreSQL). */
 export class DatabaseDeploymentStore implements DeploymentStore {
   static async create(options: { database: DatabaseService }) {
@@ -65,12 +75,7 @@ export class DatabaseDeploymentStore implements DeploymentStore {
       });
       if (steps.length) {
         await tx<StepRow>('gitops_deployment_steps').insert(
-          steps.map(step => ({
-            deployment_id: record.id,
-            name: step.name,
-            message: step.message ?? null,
-            at: new Date(step.at),
-          })),
+          steps.map(step => toStepRow(record.id, step)),
         );
       }
     });
@@ -80,21 +85,21 @@ export class DatabaseDeploymentStore implements DeploymentStore {
   async addStep(
     id: string,
     step: DeploymentStep,
-    update: Partial<Pick<DeploymentRecord, 'status' | 'commitSha' | 'pullRequestUrl'>> = {},
+    update: Partial<
+      Pick<DeploymentRecord, 'status' | 'commitSha' | 'pullRequestUrl'>
+    > = {},
   ): Promise<void> {
     await this.knex.transaction(async tx => {
-      await tx<StepRow>('gitops_deployment_steps').insert({
-        deployment_id: id,
-        name: step.name,
-        message: step.message ?? null,
-        at: new Date(step.at),
-      });
+      await tx<StepRow>('gitops_deployment_steps').insert(toStepRow(id, step));
       const changes: Partial<DeploymentRow> = {};
       if (update.status) changes.status = update.status;
       if (update.commitSha) changes.commit_sha = update.commitSha;
-      if (update.pullRequestUrl) changes.pull_request_url = update.pullRequestUrl;
+      if (update.pullRequestUrl)
+        changes.pull_request_url = update.pullRequestUrl;
       if (Object.keys(changes).length) {
-        await tx<DeploymentRow>('gitops_deployments').where({ id }).update(changes);
+        await tx<DeploymentRow>('gitops_deployments')
+          .where({ id })
+          .update(changes);
       }
     });
   }
@@ -110,7 +115,9 @@ export class DatabaseDeploymentStore implements DeploymentStore {
     return record;
   }
 
-  async latestPerEnvironment(entityRef: string): Promise<Map<string, DeploymentRecord>> {
+  async latestPerEnvironment(
+    entityRef: string,
+  ): Promise<Map<string, DeploymentRecord>> {
     // One indexed query per entity; the newest row of each environment wins.
     const rows = await this.knex<DeploymentRow>('gitops_deployments as d')
       .select('d.*')
@@ -121,9 +128,13 @@ export class DatabaseDeploymentStore implements DeploymentStore {
           .whereRaw('n.entity_ref = d.entity_ref')
           .whereRaw('n.environment = d.environment')
           .where(function later() {
-            this.whereRaw('n.created_at > d.created_at').orWhere(function tie() {
-              this.whereRaw('n.created_at = d.created_at').andWhereRaw('n.id > d.id');
-            });
+            this.whereRaw('n.created_at > d.created_at').orWhere(
+              function tie() {
+                this.whereRaw('n.created_at = d.created_at').andWhereRaw(
+                  'n.id > d.id',
+                );
+              },
+            );
           });
       });
     const records = await this.#withSteps(rows);

@@ -1,4 +1,7 @@
-import { DeploymentRecord, DeploymentStep } from '@shipdeck/plugin-gitops-common';
+import {
+  DeploymentRecord,
+  DeploymentStep,
+} from '@shipdeck/plugin-gitops-common';
 
 /** A deployment record as written, before any step beyond the first. */
 export type NewDeployment = Omit<DeploymentRecord, 'steps'> & {
@@ -11,9 +14,13 @@ export interface DeploymentStore {
   addStep(
     id: string,
     step: DeploymentStep,
-    update?: Partial<Pick<DeploymentRecord, 'status' | 'commitSha' | 'pullRequestUrl'>>,
+    update?: Partial<
+      Pick<DeploymentRecord, 'status' | 'commitSha' | 'pullRequestUrl'>
+    >,
   ): Promise<void>;
   get(id: string): Promise<DeploymentRecord | undefined>;
   /** The newest record per environment of one entity. */
-  latestPerEnvironment(entityRef: string): Promise<Map<string, DeploymentRecord>>;
+  latestPerEnvironment(
+    entityRef: string,
+  ): Promise<Map<string, DeploymentRecord>>;
 }

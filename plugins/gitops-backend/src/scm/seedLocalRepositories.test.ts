@@ -10,17 +10,24 @@ describe('seedLocalRepositories', () => {
     const dir = mkdtempSync(join(tmpdir(), 'shipdeck-seed-'));
     const seed = join(dir, 'seed');
     mkdirSync(join(seed, 'cart/overlays/dev'), { recursive: true });
-    writeFileSync(join(seed, 'cart/overlays/dev/kustomization.yaml'), 'images: []\n');
+    writeFileSync(
+      join(seed, 'cart/overlays/dev/kustomization.yaml'),
+      'images: []\n',
+    );
     const config = mockServices.rootConfig({
       data: {
         gitops: {
-          manifests: { local: [{ name: 'demo', path: join(dir, 'repo'), seedFrom: seed }] },
+          manifests: {
+            local: [{ name: 'demo', path: join(dir, 'repo'), seedFrom: seed }],
+          },
         },
       },
     });
     const logger = mockServices.logger.mock();
     const git = (...args: string[]) =>
-      execFileSync('git', ['-C', join(dir, 'repo'), ...args], { encoding: 'utf8' }).trim();
+      execFileSync('git', ['-C', join(dir, 'repo'), ...args], {
+        encoding: 'utf8',
+      }).trim();
 
     await seedLocalRepositories({ config, logger });
     expect(git('rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');

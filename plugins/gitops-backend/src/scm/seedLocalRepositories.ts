@@ -2,7 +2,10 @@ import { execFile } from 'node:child_process';
 import { cp, mkdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { LoggerService, RootConfigService } from '@backstage/backend-plugin-api';
+import {
+  LoggerService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
 
 const exec = promisify(execFile);
 
@@ -25,7 +28,8 @@ export async function seedLocalRepositories(options: {
 }): Promise<void> {
   const { config, logger } = options;
   const branch = config.getOptionalString('gitops.manifests.branch') ?? 'main';
-  for (const repo of config.getOptionalConfigArray('gitops.manifests.local') ?? []) {
+  for (const repo of config.getOptionalConfigArray('gitops.manifests.local') ??
+    []) {
     const dir = resolve(repo.getString('path'));
     const seedFrom = repo.getOptionalString('seedFrom');
     if (!seedFrom || (await exists(resolve(dir, '.git')))) {
@@ -35,15 +39,21 @@ export async function seedLocalRepositories(options: {
     await cp(resolve(seedFrom), dir, { recursive: true });
     const git = (...args: string[]) =>
       exec('git', [
-        '-C', dir,
-        '-c', 'user.name=Shipdeck',
-        '-c', 'user.email=shipdeck@localhost',
-        '-c', 'commit.gpgsign=false',
+        '-C',
+        dir,
+        '-c',
+        'user.name=Shipdeck',
+        '-c',
+        'user.email=shipdeck@localhost',
+        '-c',
+        'commit.gpgsign=false',
         ...args,
       ]);
     await git('init', '--quiet', '--initial-branch', branch);
     await git('add', '--all');
     await git('commit', '--quiet', '-m', 'Seed the demo manifests');
-    logger.info(`Created local manifest repository '${repo.getString('name')}' at ${dir}`);
+    logger.info(
+      `Created local manifest repository '${repo.getString('name')}' at ${dir}`,
+    );
   }
 }

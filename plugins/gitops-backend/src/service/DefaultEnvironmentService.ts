@@ -1,5 +1,8 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { CompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  CompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -21,7 +24,11 @@ export class DefaultEnvironmentService implements EnvironmentService {
     targets: TargetResolver;
     store: DeploymentStore;
   }) {
-    return new DefaultEnvironmentService(options.catalog, options.targets, options.store);
+    return new DefaultEnvironmentService(
+      options.catalog,
+      options.targets,
+      options.store,
+    );
   }
 
   private constructor(

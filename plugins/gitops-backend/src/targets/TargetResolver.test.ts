@@ -11,7 +11,10 @@ const baseConfig = {
     { name: 'staging' },
     { name: 'production', pullRequest: true, protected: true },
   ],
-  manifests: { repo: 'github.com/acme/deploy', path: '{service}/overlays/{env}' },
+  manifests: {
+    repo: 'github.com/acme/deploy',
+    path: '{service}/overlays/{env}',
+  },
   argocd: {
     instances: [
       { name: 'main', url: 'https://argocd.acme.example/' },
@@ -32,23 +35,33 @@ function entity(annotations: Record<string, string>): Entity {
 describe('readEnvironments', () => {
   it('orders environments and defaults promotion to the previous one', () => {
     const envs = readEnvironments(config(baseConfig));
-    expect(envs.map(e => [e.name, e.order, e.promotesFrom, e.argocdInstance])).toEqual([
+    expect(
+      envs.map(e => [e.name, e.order, e.promotesFrom, e.argocdInstance]),
+    ).toEqual([
       ['dev', 0, undefined, 'main'],
       ['staging', 1, 'dev', 'main'],
       ['production', 2, 'staging', 'main'],
     ]);
-    expect(envs[2]).toMatchObject({ pullRequest: true, protected: true, title: 'production' });
+    expect(envs[2]).toMatchObject({
+      pullRequest: true,
+      protected: true,
+      title: 'production',
+    });
   });
 
   it('rejects duplicates, bad names and unknown promotion sources', () => {
     expect(() =>
-      readEnvironments(config({ environments: [{ name: 'dev' }, { name: 'dev' }] })),
+      readEnvironments(
+        config({ environments: [{ name: 'dev' }, { name: 'dev' }] }),
+      ),
     ).toThrow("lists 'dev' twice");
-    expect(() => readEnvironments(config({ environments: [{ name: 'Dev Env' }] }))).toThrow(
-      'must be lower-case',
-    );
     expect(() =>
-      readEnvironments(config({ environments: [{ name: 'prod', promotesFrom: 'qa' }] })),
+      readEnvironments(config({ environments: [{ name: 'Dev Env' }] })),
+    ).toThrow('must be lower-case');
+    expect(() =>
+      readEnvironments(
+        config({ environments: [{ name: 'prod', promotesFrom: 'qa' }] }),
+      ),
     ).toThrow("unknown environment 'qa'");
   });
 });
@@ -91,7 +104,10 @@ describe('TargetResolver', () => {
         'argocd/project-name': 'shop',
       }),
     );
-    expect(targets.map(t => t.environment.name)).toEqual(['staging', 'production']);
+    expect(targets.map(t => t.environment.name)).toEqual([
+      'staging',
+      'production',
+    ]);
     expect(targets[1]).toMatchObject({
       manifest: {
         repo: 'github.com/acme/notifier',
@@ -105,33 +121,43 @@ describe('TargetResolver', () => {
 
   it('explains bad annotations', () => {
     const resolver = TargetResolver.fromConfig(config(baseConfig));
-    expect(() => resolver.resolve(entity({ 'shipdeck.io/write-strategy': 'sed' }))).toThrow(
+    expect(() =>
+      resolver.resolve(entity({ 'shipdeck.io/write-strategy': 'sed' })),
+    ).toThrow(
       "is 'sed'; expected one of kustomize-images, helm-values, raw-image",
     );
-    expect(() => resolver.resolve(entity({ 'shipdeck.io/environments': 'dev,qa' }))).toThrow(
-      'unknown environment(s) qa',
-    );
     expect(() =>
-      resolver.resolve(entity({ 'shipdeck.io/manifest-path': '../other/{env}' })),
+      resolver.resolve(entity({ 'shipdeck.io/environments': 'dev,qa' })),
+    ).toThrow('unknown environment(s) qa');
+    expect(() =>
+      resolver.resolve(
+        entity({ 'shipdeck.io/manifest-path': '../other/{env}' }),
+      ),
     ).toThrow('escapes the repository');
   });
 
   it('needs a manifest repository and at least one annotation to manage an entity', () => {
     const withRepo = TargetResolver.fromConfig(config(baseConfig));
     expect(withRepo.isManaged(entity({}))).toBe(false);
-    expect(withRepo.isManaged(entity({ 'argocd/app-name': 'cart' }))).toBe(true);
+    expect(withRepo.isManaged(entity({ 'argocd/app-name': 'cart' }))).toBe(
+      true,
+    );
     const withoutRepo = TargetResolver.fromConfig(
       config({ ...baseConfig, manifests: { path: '{env}/{service}' } }),
     );
-    expect(withoutRepo.isManaged(entity({ 'argocd/app-name': 'cart' }))).toBe(false);
-    expect(() => withoutRepo.resolve(entity({ 'argocd/app-name': 'cart' }))).toThrow(
-      'has no manifest repository',
+    expect(withoutRepo.isManaged(entity({ 'argocd/app-name': 'cart' }))).toBe(
+      false,
     );
+    expect(() =>
+      withoutRepo.resolve(entity({ 'argocd/app-name': 'cart' })),
+    ).toThrow('has no manifest repository');
   });
 
   it('rejects an unknown default strategy at start-up', () => {
     expect(() =>
-      TargetResolver.fromConfig(config({ ...baseConfig, manifests: { strategy: 'sed' } })),
+      TargetResolver.fromConfig(
+        config({ ...baseConfig, manifests: { strategy: 'sed' } }),
+      ),
     ).toThrow("gitops.manifests.strategy 'sed'");
   });
 });

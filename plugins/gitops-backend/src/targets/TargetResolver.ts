@@ -46,25 +46,33 @@ export class TargetResolver {
       'kustomize-images') as WriteStrategy;
     if (!WRITE_STRATEGIES.includes(strategy)) {
       throw new Error(
-        `gitops.manifests.strategy '${strategy}' is not one of ${WRITE_STRATEGIES.join(', ')}`,
+        `gitops.manifests.strategy '${strategy}' is not one of ${WRITE_STRATEGIES.join(
+          ', ',
+        )}`,
       );
     }
-    const instances = (config.getOptionalConfigArray('gitops.argocd.instances') ?? []).map(
-      c => ({
-        name: c.getString('name'),
-        webUrl: (c.getOptionalString('webUrl') ?? c.getString('url')).replace(/\/+$/, ''),
-      }),
-    );
+    const instances = (
+      config.getOptionalConfigArray('gitops.argocd.instances') ?? []
+    ).map(c => ({
+      name: c.getString('name'),
+      webUrl: (c.getOptionalString('webUrl') ?? c.getString('url')).replace(
+        /\/+$/,
+        '',
+      ),
+    }));
     return new TargetResolver(
       readEnvironments(config),
       {
         repo: config.getOptionalString('gitops.manifests.repo'),
         branch: config.getOptionalString('gitops.manifests.branch') ?? 'main',
-        path: config.getOptionalString('gitops.manifests.path') ?? '{env}/{service}',
+        path:
+          config.getOptionalString('gitops.manifests.path') ??
+          '{env}/{service}',
         strategy,
         key: config.getOptionalString('gitops.manifests.key'),
       },
-      config.getOptionalString('gitops.argocd.appNameTemplate') ?? '{service}-{env}',
+      config.getOptionalString('gitops.argocd.appNameTemplate') ??
+        '{service}-{env}',
       instances,
     );
   }
@@ -84,8 +92,9 @@ export class TargetResolver {
   isManaged(entity: Entity): boolean {
     const annotations = entity.metadata.annotations ?? {};
     return (
-      Boolean(annotations[SHIPDECK_ANNOTATIONS.manifestRepo] ?? this.defaults.repo) &&
-      hasGitopsAnnotations(entity)
+      Boolean(
+        annotations[SHIPDECK_ANNOTATIONS.manifestRepo] ?? this.defaults.repo,
+      ) && hasGitopsAnnotations(entity)
     );
   }
 
@@ -94,7 +103,8 @@ export class TargetResolver {
     const annotations = entity.metadata.annotations ?? {};
     const entityRef = stringifyEntityRef(entity);
     const service = entity.metadata.name;
-    const repo = annotations[SHIPDECK_ANNOTATIONS.manifestRepo] ?? this.defaults.repo;
+    const repo =
+      annotations[SHIPDECK_ANNOTATIONS.manifestRepo] ?? this.defaults.repo;
     if (!repo) {
       throw new InputError(
         `${entityRef} has no manifest repository: set the ${SHIPDECK_ANNOTATIONS.manifestRepo} annotation or gitops.manifests.repo`,
@@ -104,18 +114,25 @@ export class TargetResolver {
       this.defaults.strategy) as WriteStrategy;
     if (!WRITE_STRATEGIES.includes(strategy)) {
       throw new InputError(
-        `${entityRef} annotation ${SHIPDECK_ANNOTATIONS.writeStrategy} is '${strategy}'; expected one of ${WRITE_STRATEGIES.join(', ')}`,
+        `${entityRef} annotation ${
+          SHIPDECK_ANNOTATIONS.writeStrategy
+        } is '${strategy}'; expected one of ${WRITE_STRATEGIES.join(', ')}`,
       );
     }
-    const pathTemplate = annotations[SHIPDECK_ANNOTATIONS.manifestPath] ?? this.defaults.path;
+    const pathTemplate =
+      annotations[SHIPDECK_ANNOTATIONS.manifestPath] ?? this.defaults.path;
     const key = annotations[SHIPDECK_ANNOTATIONS.writeKey] ?? this.defaults.key;
     const image = annotations[SHIPDECK_ANNOTATIONS.image];
 
     return this.#environmentsOf(entity).map(environment => {
       const instance =
-        annotations[ARGOCD_ANNOTATIONS.instanceName] ?? environment.argocdInstance;
+        annotations[ARGOCD_ANNOTATIONS.instanceName] ??
+        environment.argocdInstance;
       const appName = this.appNameTemplate
-        .replace(/\{service\}/g, annotations[ARGOCD_ANNOTATIONS.appName] ?? service)
+        .replace(
+          /\{service\}/g,
+          annotations[ARGOCD_ANNOTATIONS.appName] ?? service,
+        )
         .replace(/\{env\}/g, environment.name);
       const webUrl = this.instances.find(i => i.name === instance)?.webUrl;
       return {
@@ -124,7 +141,10 @@ export class TargetResolver {
         manifest: {
           repo,
           branch: this.defaults.branch,
-          path: renderManifestPath(pathTemplate, { env: environment.name, service }),
+          path: renderManifestPath(pathTemplate, {
+            env: environment.name,
+            service,
+          }),
           strategy,
           ...(key ? { key } : {}),
           ...(image ? { image } : {}),
@@ -134,22 +154,34 @@ export class TargetResolver {
           name: appName,
           namespace: annotations[ARGOCD_ANNOTATIONS.appNamespace],
           project: annotations[ARGOCD_ANNOTATIONS.projectName],
-          url: webUrl ? `${webUrl}/applications/${encodeURIComponent(appName)}` : undefined,
+          url: webUrl
+            ? `${webUrl}/applications/${encodeURIComponent(appName)}`
+            : undefined,
         },
       };
     });
   }
 
   #environmentsOf(entity: Entity): Environment[] {
-    const listed = entity.metadata.annotations?.[SHIPDECK_ANNOTATIONS.environments];
+    const listed =
+      entity.metadata.annotations?.[SHIPDECK_ANNOTATIONS.environments];
     if (!listed) {
       return this.environments;
     }
-    const names = listed.split(',').map(s => s.trim()).filter(Boolean);
-    const unknown = names.filter(n => !this.environments.some(e => e.name === n));
+    const names = listed
+      .split(',')
+      .map(s => s.trim())
+      .filter(Boolean);
+    const unknown = names.filter(
+      n => !this.environments.some(e => e.name === n),
+    );
     if (unknown.length) {
       throw new InputError(
-        `${stringifyEntityRef(entity)} annotation ${SHIPDECK_ANNOTATIONS.environments} names unknown environment(s) ${unknown.join(', ')}; configured: ${this.environments.map(e => e.name).join(', ')}`,
+        `${stringifyEntityRef(entity)} annotation ${
+          SHIPDECK_ANNOTATIONS.environments
+        } names unknown environment(s) ${unknown.join(
+          ', ',
+        )}; configured: ${this.environments.map(e => e.name).join(', ')}`,
       );
     }
     return this.environments.filter(e => names.includes(e.name));

@@ -8,7 +8,8 @@ const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
  * start-up on a configuration that would make promotion ambiguous.
  */
 export function readEnvironments(config: Config): Environment[] {
-  const instances = config.getOptionalConfigArray('gitops.argocd.instances') ?? [];
+  const instances =
+    config.getOptionalConfigArray('gitops.argocd.instances') ?? [];
   const defaultInstance = instances[0]?.getString('name') ?? 'default';
   const entries = config.getOptionalConfigArray('gitops.environments') ?? [];
 
@@ -19,7 +20,8 @@ export function readEnvironments(config: Config): Environment[] {
         `gitops.environments[${order}].name '${name}' must be lower-case letters, digits and dashes`,
       );
     }
-    const previous = order > 0 ? entries[order - 1].getString('name') : undefined;
+    const previous =
+      order > 0 ? entries[order - 1].getString('name') : undefined;
     return {
       name,
       title: entry.getOptionalString('title') ?? name,
@@ -27,7 +29,8 @@ export function readEnvironments(config: Config): Environment[] {
       pullRequest: entry.getOptionalBoolean('pullRequest') ?? false,
       protected: entry.getOptionalBoolean('protected') ?? false,
       promotesFrom: entry.getOptionalString('promotesFrom') ?? previous,
-      argocdInstance: entry.getOptionalString('argocdInstance') ?? defaultInstance,
+      argocdInstance:
+        entry.getOptionalString('argocdInstance') ?? defaultInstance,
     };
   });
 

@@ -8,7 +8,9 @@ describe('renderManifestPath', () => {
     ['deploy/{env}/', 'deploy/dev'],
     ['./k8s/{env}', 'k8s/dev'],
   ])('renders %s as %s', (template, expected) => {
-    expect(renderManifestPath(template, { env: 'dev', service: 'cart' })).toBe(expected);
+    expect(renderManifestPath(template, { env: 'dev', service: 'cart' })).toBe(
+      expected,
+    );
   });
 
   it.each([
@@ -19,12 +21,14 @@ describe('renderManifestPath', () => {
     ['a\\..\\{service}', 'must be relative'],
     ['{team}/{service}', 'unknown placeholder {team}'],
   ])('rejects %s', (template, message) => {
-    expect(() => renderManifestPath(template, { env: 'dev', service: 'cart' })).toThrow(message);
+    expect(() =>
+      renderManifestPath(template, { env: 'dev', service: 'cart' }),
+    ).toThrow(message);
   });
 
   it('rejects a service name that would climb out of the repository', () => {
-    expect(() => renderManifestPath('{service}/overlays', { env: 'dev', service: '..' })).toThrow(
-      'escapes the repository',
-    );
+    expect(() =>
+      renderManifestPath('{service}/overlays', { env: 'dev', service: '..' }),
+    ).toThrow('escapes the repository');
   });
 });

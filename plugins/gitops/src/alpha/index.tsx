@@ -8,7 +8,10 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
-import { GitopsClient, hasGitopsAnnotations } from '@shipdeck/plugin-gitops-common';
+import {
+  GitopsClient,
+  hasGitopsAnnotations,
+} from '@shipdeck/plugin-gitops-common';
 import { gitopsApiRef } from '../api';
 
 /** @alpha */
@@ -34,8 +37,7 @@ export const deploymentsEntityContent = EntityContentBlueprint.make({
     path: '/deployments',
     title: 'Deployments',
     filter: 'kind:component',
-    loader: () =>
-      import('../components').then(m => <m.DeploymentsContent />),
+    loader: () => import('../components').then(m => <m.DeploymentsContent />),
   },
 });
 

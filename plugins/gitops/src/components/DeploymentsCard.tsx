@@ -1,4 +1,8 @@
-import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
@@ -31,7 +35,9 @@ export function DeploymentsCard() {
               secondary={
                 lastDeployment
                   ? describeDeployment(lastDeployment)
-                  : `${environment.pullRequest ? 'pull request' : 'direct commit'}; no deployment recorded yet`
+                  : `${
+                      environment.pullRequest ? 'pull request' : 'direct commit'
+                    }; no deployment recorded yet`
               }
             />
           </ListItem>

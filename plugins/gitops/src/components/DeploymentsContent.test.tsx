@@ -2,14 +2,21 @@ import { screen, within } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { Entity } from '@backstage/catalog-model';
-import { GitopsApi, EntityEnvironmentsResponse } from '@shipdeck/plugin-gitops-common';
+import {
+  GitopsApi,
+  EntityEnvironmentsResponse,
+} from '@shipdeck/plugin-gitops-common';
 import { gitopsApiRef } from '../api';
 import { EntityGitopsCard, EntityGitopsContent } from '../plugin';
 
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
-  metadata: { name: 'cart', namespace: 'default', annotations: { 'argocd/app-name': 'cart' } },
+  metadata: {
+    name: 'cart',
+    namespace: 'default',
+    annotations: { 'argocd/app-name': 'cart' },
+  },
   spec: { type: 'service', owner: 'team-shop' },
 };
 
@@ -33,7 +40,11 @@ const environments: EntityEnvironmentsResponse = {
       path: `cart/overlays/${name}`,
       strategy: 'kustomize-images' as const,
     },
-    argocd: { instance: 'local', name: `cart-${name}`, url: `http://argocd.test/applications/cart-${name}` },
+    argocd: {
+      instance: 'local',
+      name: `cart-${name}`,
+      url: `http://argocd.test/applications/cart-${name}`,
+    },
     ...(name === 'staging'
       ? {
           lastDeployment: {
@@ -53,7 +64,9 @@ const environments: EntityEnvironmentsResponse = {
   })),
 };
 
-function api(getEntityEnvironments: GitopsApi['getEntityEnvironments']): GitopsApi {
+function api(
+  getEntityEnvironments: GitopsApi['getEntityEnvironments'],
+): GitopsApi {
   return { getEntityEnvironments, getConfiguredEnvironments: async () => [] };
 }
 
@@ -67,8 +80,13 @@ async function render(element: JSX.Element, gitopsApi: GitopsApi) {
 
 describe('EntityGitopsContent (legacy export)', () => {
   it('shows the environments as a pipeline, in order, with how changes land', async () => {
-    await render(<EntityGitopsContent />, api(async () => environments));
-    const stages = await screen.findAllByRole('region', { name: /^Environment / });
+    await render(
+      <EntityGitopsContent />,
+      api(async () => environments),
+    );
+    const stages = await screen.findAllByRole('region', {
+      name: /^Environment /,
+    });
     expect(stages.map(s => s.getAttribute('aria-label'))).toEqual([
       'Environment dev',
       'Environment staging',
@@ -77,14 +95,22 @@ describe('EntityGitopsContent (legacy export)', () => {
     const production = within(stages[2]);
     expect(production.getByText('pull request')).toBeInTheDocument();
     expect(production.getByText('protected')).toBeInTheDocument();
-    expect(production.getByText('local:demo@main:cart/overlays/production')).toBeInTheDocument();
-    expect(production.getByRole('link', { name: /cart-production/ })).toHaveAttribute(
+    expect(
+      production.getByText('local:demo@main:cart/overlays/production'),
+    ).toBeInTheDocument();
+    expect(
+      production.getByRole('link', { name: /cart-production/ }),
+    ).toHaveAttribute(
       'href',
       'http://argocd.test/applications/cart-production',
     );
     expect(within(stages[0]).getByText('direct commit')).toBeInTheDocument();
-    expect(within(stages[1]).getByText(/1\.0\.0 → 1\.1\.0 by alice, 3 hours ago/)).toBeInTheDocument();
-    expect(within(stages[0]).getByText('None recorded by Shipdeck yet')).toBeInTheDocument();
+    expect(
+      within(stages[1]).getByText(/1\.0\.0 → 1\.1\.0 by alice, 3 hours ago/),
+    ).toBeInTheDocument();
+    expect(
+      within(stages[0]).getByText('None recorded by Shipdeck yet'),
+    ).toBeInTheDocument();
   });
 
   it('explains what to add when the entity is not set up', async () => {
@@ -92,8 +118,12 @@ describe('EntityGitopsContent (legacy export)', () => {
       <EntityGitopsContent />,
       api(async () => ({ ...environments, managed: false, environments: [] })),
     );
-    expect(await screen.findByText('This entity is not deployed with Shipdeck yet')).toBeInTheDocument();
-    expect(document.body.textContent).toContain('shipdeck.io/manifest-repo: local:demo');
+    expect(
+      await screen.findByText('This entity is not deployed with Shipdeck yet'),
+    ).toBeInTheDocument();
+    expect(document.body.textContent).toContain(
+      'shipdeck.io/manifest-repo: local:demo',
+    );
   });
 
   it('shows what failed instead of a blank card', async () => {
@@ -103,20 +133,32 @@ describe('EntityGitopsContent (legacy export)', () => {
         throw new Error('gitops backend unreachable');
       }),
     );
-    expect((await screen.findAllByText(/gitops backend unreachable/))[0]).toBeInTheDocument();
+    expect(
+      (await screen.findAllByText(/gitops backend unreachable/))[0],
+    ).toBeInTheDocument();
   });
 
   it('shows progress while loading', async () => {
-    await render(<EntityGitopsContent />, api(() => new Promise(() => {})));
+    await render(
+      <EntityGitopsContent />,
+      api(() => new Promise(() => {})),
+    );
     expect(await screen.findByTestId('progress')).toBeInTheDocument();
   });
 });
 
 describe('EntityGitopsCard', () => {
   it('lists one line per environment', async () => {
-    await render(<EntityGitopsCard />, api(async () => environments));
+    await render(
+      <EntityGitopsCard />,
+      api(async () => environments),
+    );
     const list = await screen.findByRole('list', { name: 'Environments' });
-    expect(within(list).getAllByRole('listitem').map(li => li.textContent)).toEqual([
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .map(li => li.textContent),
+    ).toEqual([
       'devdirect commit; no deployment recorded yet',
       'staging1.0.0 → 1.1.0 by alice',
       'productionpull request; no deployment recorded yet',

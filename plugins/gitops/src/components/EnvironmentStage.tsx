@@ -65,11 +65,18 @@ export function EnvironmentStage(props: { item: EntityEnvironment }) {
           <Chip size="small" icon={<CommitIcon />} label="direct commit" />
         )}
         {environment.protected && (
-          <Chip size="small" icon={<LockIcon />} label="protected" color="secondary" />
+          <Chip
+            size="small"
+            icon={<LockIcon />}
+            label="protected"
+            color="secondary"
+          />
         )}
       </div>
       {environment.promotesFrom && (
-        <Typography variant="body2">promotes from {environment.promotesFrom}</Typography>
+        <Typography variant="body2">
+          promotes from {environment.promotesFrom}
+        </Typography>
       )}
 
       <Typography className={classes.label}>Manifest</Typography>
@@ -80,11 +87,7 @@ export function EnvironmentStage(props: { item: EntityEnvironment }) {
 
       <Typography className={classes.label}>Argo CD</Typography>
       <Typography variant="body2">
-        {argocd.url ? (
-          <Link to={argocd.url}>{argocd.name}</Link>
-        ) : (
-          argocd.name
-        )}{' '}
+        {argocd.url ? <Link to={argocd.url}>{argocd.name}</Link> : argocd.name}{' '}
         <Box component="span" color="text.secondary">
           on {argocd.instance}
         </Box>
@@ -93,7 +96,8 @@ export function EnvironmentStage(props: { item: EntityEnvironment }) {
       <Typography className={classes.label}>Last deployment</Typography>
       {lastDeployment ? (
         <Typography variant="body2" title={lastDeployment.createdAt}>
-          {describeDeployment(lastDeployment)}, {ago(lastDeployment.createdAt)} ({lastDeployment.status})
+          {describeDeployment(lastDeployment)}, {ago(lastDeployment.createdAt)}{' '}
+          ({lastDeployment.status})
         </Typography>
       ) : (
         <Typography variant="body2" color="textSecondary">

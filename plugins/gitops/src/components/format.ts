@@ -1,4 +1,7 @@
-import { DeploymentRecord, ManifestLocation } from '@shipdeck/plugin-gitops-common';
+import {
+  DeploymentRecord,
+  ManifestLocation,
+} from '@shipdeck/plugin-gitops-common';
 
 const STRATEGY_LABELS: Record<ManifestLocation['strategy'], string> = {
   'kustomize-images': 'kustomize images',
@@ -30,5 +33,8 @@ export function ago(iso: string, now = Date.now()): string {
 
 export function describeDeployment(record: DeploymentRecord): string {
   const from = record.fromVersion ? `${record.fromVersion} → ` : '';
-  return `${from}${record.toVersion} by ${record.actor.replace(/^user:(default\/)?/, '')}`;
+  return `${from}${record.toVersion} by ${record.actor.replace(
+    /^user:(default\/)?/,
+    '',
+  )}`;
 }

@@ -37,11 +37,27 @@ describe('gitops:environments:list', () => {
     const ctx = createMockActionContext({ input: {} });
     await action.handler(ctx);
 
-    expect(ctx.output).toHaveBeenCalledWith('names', ['dev', 'staging', 'production']);
+    expect(ctx.output).toHaveBeenCalledWith('names', [
+      'dev',
+      'staging',
+      'production',
+    ]);
     expect(ctx.output).toHaveBeenCalledWith('environments', [
       { name: 'dev', title: 'dev', pullRequest: false, protected: false },
-      { name: 'staging', title: 'staging', pullRequest: false, protected: false, promotesFrom: 'dev' },
-      { name: 'production', title: 'production', pullRequest: true, protected: true, promotesFrom: 'staging' },
+      {
+        name: 'staging',
+        title: 'staging',
+        pullRequest: false,
+        protected: false,
+        promotesFrom: 'dev',
+      },
+      {
+        name: 'production',
+        title: 'production',
+        pullRequest: true,
+        protected: true,
+        promotesFrom: 'staging',
+      },
     ]);
   });
 
@@ -53,6 +69,8 @@ describe('gitops:environments:list', () => {
         getExternalBaseUrl: async () => 'http://127.0.0.1:9/api/gitops',
       },
     });
-    await expect(action.handler(createMockActionContext({ input: {} }))).rejects.toThrow();
+    await expect(
+      action.handler(createMockActionContext({ input: {} })),
+    ).rejects.toThrow();
   });
 });

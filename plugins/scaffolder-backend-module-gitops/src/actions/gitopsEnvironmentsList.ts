@@ -27,7 +27,11 @@ export function createGitopsEnvironmentsListAction(options: {
     schema: {
       output: {
         names: z =>
-          z.array(z.string()).describe('Environment names in promotion order, e.g. ["dev", "staging", "production"]'),
+          z
+            .array(z.string())
+            .describe(
+              'Environment names in promotion order, e.g. ["dev", "staging", "production"]',
+            ),
         environments: z =>
           z
             .array(
@@ -39,7 +43,9 @@ export function createGitopsEnvironmentsListAction(options: {
                 promotesFrom: z.string().optional(),
               }),
             )
-            .describe('Each environment: how changes land there and where it promotes from'),
+            .describe(
+              'Each environment: how changes land there and where it promotes from',
+            ),
       },
     },
     supportsDryRun: true,
@@ -52,16 +58,27 @@ export function createGitopsEnvironmentsListAction(options: {
       ctx.logger.info(
         `Shipdeck environments: ${environments.map(e => e.name).join(' → ')}`,
       );
-      ctx.output('names', environments.map(e => e.name));
+      ctx.output(
+        'names',
+        environments.map(e => e.name),
+      );
       ctx.output(
         'environments',
-        environments.map(({ name, title, pullRequest, protected: isProtected, promotesFrom }) => ({
-          name,
-          title,
-          pullRequest,
-          protected: isProtected,
-          ...(promotesFrom ? { promotesFrom } : {}),
-        })),
+        environments.map(
+          ({
+            name,
+            title,
+            pullRequest,
+            protected: isProtected,
+            promotesFrom,
+          }) => ({
+            name,
+            title,
+            pullRequest,
+            protected: isProtected,
+            ...(promotesFrom ? { promotesFrom } : {}),
+          }),
+        ),
       );
     },
   });
