@@ -1,0 +1,81 @@
+/** A file to write in a commit, as its full new content. */
+export interface FileChange {
+  path: string;
+  content: string;
+}
+
+/** Who a commit is attributed to. */
+export interface CommitAuthor {
+  name: string;
+  email: string;
+}
+
+/** A pull request (or its local equivalent) carrying a change set. */
+export interface PullRequestRef {
+  number: number;
+  url: string;
+  state: 'open' | 'closed' | 'merged';
+  /** True when this call opened it; false when an open one was updated. */
+  created: boolean;
+}
+
+/**
+ * The branch moved between reading it and writing to it. Callers re-read,
+ * re-apply their edits and try again (a bounded number of times).
+ */
+export class StaleBranchError extends Error {
+  readonly name = 'StaleBranchError';
+  constructor(
+    readonly branch: string,
+    readonly expected: string,
+  ) {
+    super(`Branch ${branch} is no longer at ${expected}`);
+  }
+}
+
+/**
+ * A Kubernetes manifest repository Shipdeck writes to. Implementations:
+ * GitHub (Git Data API, no clone) and local Git (a repository on disk).
+ * Every write is a compare-and-swap on a branch head.
+ */
+export interface ManifestRepository {
+  /** The repository as configured, e.g. `github.com/acme/deploy` or `local:demo`. */
+  readonly id: string;
+
+  /** The commit a branch points at; a NotFoundError when the branch does not exist. */
+  getHead(branch: string): Promise<string>;
+
+  /** A file's content at a commit, or undefined when the file does not exist there. */
+  readFile(commit: string, path: string): Promise<string | undefined>;
+
+  /**
+   * Writes one commit with all `files` on top of `parent` and moves `branch`
+   * to it only if the branch is still at `parent` (fast-forward); otherwise
+   * throws {@link StaleBranchError} and the branch is unchanged. When `branch`
+   * does not exist yet it is created at the new commit.
+   */
+  commitFiles(options: {
+    branch: string;
+    parent: string;
+    message: string;
+    files: FileChange[];
+    author: CommitAuthor;
+  }): Promise<{ sha: string }>;
+
+  /**
+   * Points `head` at `sha` for a pull request's branch (creating or
+   * force-updating it; it is Shipdeck's own deterministic branch), then
+   * opens a pull request from `head` into `base`, or updates the open one
+   * with the same head and base instead of opening another.
+   */
+  openOrUpdatePullRequest(options: {
+    head: string;
+    base: string;
+    sha: string;
+    title: string;
+    body: string;
+  }): Promise<PullRequestRef>;
+
+  /** Link to a commit for people, when the repository has a web UI. */
+  commitUrl(sha: string): string | undefined;
+}
