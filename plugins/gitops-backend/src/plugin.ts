@@ -6,7 +6,12 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { gitopsPermissions } from '@shipdeck/plugin-gitops-common';
 import { DatabaseDeploymentStore } from './database/DatabaseDeploymentStore';
 import { createRouter } from './router';
+import { createGitHubRepositoryFactory } from './scm/createGitHubRepositoryFactory';
+import { ManifestRepositories } from './scm/ManifestRepositories';
 import { seedLocalRepositories } from './scm/seedLocalRepositories';
+import { AuthorizedDeploymentService } from './service/AuthorizedDeploymentService';
+import { ChangeSetWriter } from './service/ChangeSetWriter';
+import { DefaultDeploymentService } from './service/DefaultDeploymentService';
 import { DefaultEnvironmentService } from './service/DefaultEnvironmentService';
 import { TargetResolver } from './targets/TargetResolver';
 
@@ -21,33 +26,62 @@ export const gitopsPlugin = createBackendPlugin({
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
+        logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        auditor: coreServices.auditor,
         database: coreServices.database,
+        discovery: coreServices.discovery,
+        permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
-        logger: coreServices.logger,
       },
-      async init({
-        config,
-        httpRouter,
-        httpAuth,
-        database,
-        permissionsRegistry,
-        catalog,
-        logger,
-      }) {
-        permissionsRegistry.addPermissions(gitopsPermissions);
+      async init(deps) {
+        const { config, logger, database, catalog } = deps;
+        deps.permissionsRegistry.addPermissions(gitopsPermissions);
         await seedLocalRepositories({ config, logger });
+
         const targets = TargetResolver.fromConfig(config);
         const store = await DatabaseDeploymentStore.create({ database });
+        const repositories = ManifestRepositories.fromConfig(config, {
+          logger,
+          github: createGitHubRepositoryFactory(config, logger),
+          webBaseUrl: await deps.discovery.getExternalBaseUrl('gitops'),
+        });
         const environments = DefaultEnvironmentService.create({
           catalog,
           targets,
           store,
         });
-        httpRouter.use(await createRouter({ httpAuth, environments }));
-        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        const deployments = new AuthorizedDeploymentService(
+          DefaultDeploymentService.create({
+            auth: deps.auth,
+            catalog,
+            config,
+            targets,
+            repositories,
+            writer: new ChangeSetWriter(repositories),
+            store,
+          }),
+          deps.permissions,
+        );
+
+        deps.httpRouter.use(
+          await createRouter({
+            auth: deps.auth,
+            httpAuth: deps.httpAuth,
+            auditor: deps.auditor,
+            environments,
+            deployments,
+            idempotency: store.idempotency(),
+            repositories,
+          }),
+        );
+        deps.httpRouter.addAuthPolicy({
+          path: '/health',
+          allow: 'unauthenticated',
+        });
       },
     });
   },

@@ -1,35 +1,142 @@
+import { createHash } from 'node:crypto';
 import express from 'express';
 import Router from 'express-promise-router';
-import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import {
+  AuditorService,
+  AuthService,
+  BackstageCredentials,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError, toError } from '@backstage/errors';
+import { IdempotencyStore } from './database/IdempotencyStore';
+import { ManifestRepositories } from './scm/ManifestRepositories';
+import {
+  DeploymentOutcome,
+  DeploymentPlan,
+  DeploymentService,
+} from './service/DeploymentService';
 import { EnvironmentService } from './service/EnvironmentService';
+import {
+  deployBody,
+  parseBody,
+  promotionBody,
+  releaseBody,
+  rollbackBody,
+  tagDeploymentBody,
+} from './service/requestSchemas';
 
 const SEGMENT = /^[A-Za-z0-9._~-][A-Za-z0-9._~:-]*$/;
 
-/** Routes only parse input, call the service and write the response. */
+/** Routes only parse input, call the services, audit, and write the response. */
 export async function createRouter(options: {
+  auth: AuthService;
   httpAuth: HttpAuthService;
+  auditor: AuditorService;
   environments: EnvironmentService;
+  deployments: DeploymentService;
+  idempotency: IdempotencyStore;
+  repositories: ManifestRepositories;
 }): Promise<express.Router> {
-  const { httpAuth, environments } = options;
+  const {
+    auth,
+    httpAuth,
+    auditor,
+    environments,
+    deployments,
+    idempotency,
+    repositories,
+  } = options;
   const router = Router();
-  router.use(express.json());
+  router.use(express.json({ limit: '1mb' }));
+
+  const credentialsOf = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  /**
+   * Every mutation: audited (including refusals), replayed under an
+   * Idempotency-Key, 202 with the records when something was written and 200
+   * when nothing needed to change.
+   */
+  async function mutate(
+    req: express.Request,
+    res: express.Response,
+    actionType: string,
+    meta: Record<string, unknown>,
+    plan: (credentials: BackstageCredentials) => Promise<DeploymentPlan>,
+  ) {
+    const auditorEvent = await auditor.createEvent({
+      eventId: 'deployment-mutate',
+      severityLevel: 'medium',
+      request: req,
+      meta: { actionType, ...meta },
+    });
+    const key = req.header('idempotency-key');
+    let credentials: BackstageCredentials | undefined;
+    let actor = '';
+    try {
+      credentials = await credentialsOf(req);
+      actor = actorOf(auth, credentials);
+      if (key !== undefined) {
+        if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+          throw new InputError(
+            'Idempotency-Key must be 1-255 visible ASCII characters',
+          );
+        }
+        const hash = createHash('sha256')
+          .update(
+            `${req.method} ${req.baseUrl}${req.path}\n${JSON.stringify(
+              req.body ?? {},
+            )}`,
+          )
+          .digest('hex');
+        const decision = await idempotency.begin(key, actor, hash);
+        if (decision.kind === 'replay') {
+          await auditorEvent.success({ meta: { replayed: true } });
+          res.status(decision.status).json(decision.body);
+          return;
+        }
+      }
+      let outcome: DeploymentOutcome;
+      try {
+        outcome = await deployments.execute(await plan(credentials), {
+          credentials,
+        });
+      } catch (error) {
+        if (key !== undefined) await idempotency.abandon(key, actor);
+        throw error;
+      }
+      const status = outcome.unchanged ? 200 : 202;
+      if (key !== undefined)
+        await idempotency.complete(key, actor, status, outcome);
+      await auditorEvent.success({
+        meta: {
+          changeSetId: outcome.changeSetId,
+          deploymentIds: outcome.deployments.map(d => d.id),
+          commitSha: outcome.commitSha,
+          pullRequest: outcome.pullRequest?.url,
+          unchanged: outcome.unchanged,
+        },
+      });
+      res.status(status).json(outcome);
+    } catch (error) {
+      await auditorEvent.fail({ error: toError(error) });
+      throw error;
+    }
+  }
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
   router.get('/environments', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    await credentialsOf(req);
     res.json({ environments: environments.listConfigured() });
   });
 
   router.get(
     '/entities/:namespace/:kind/:name/environments',
     async (req, res) => {
-      const credentials = await httpAuth.credentials(req, {
-        allow: ['user', 'service'],
-      });
+      const credentials = await credentialsOf(req);
       const entityRef = parseEntityParams(req.params);
       res.json(
         await environments.getEntityEnvironments(entityRef, { credentials }),
@@ -37,7 +144,141 @@ export async function createRouter(options: {
     },
   );
 
+  router.post(
+    '/entities/:namespace/:kind/:name/deployments',
+    async (req, res) => {
+      const entityRef = parseEntityParams(req.params);
+      await mutate(
+        req,
+        res,
+        'deploy',
+        { entityRef, ...req.body },
+        async credentials => {
+          const body = parseBody(deployBody, req.body);
+          return deployments.planDeploy(
+            { entityRef, ...body },
+            { credentials },
+          );
+        },
+      );
+    },
+  );
+
+  router.post(
+    '/entities/:namespace/:kind/:name/promotions',
+    async (req, res) => {
+      const entityRef = parseEntityParams(req.params);
+      await mutate(
+        req,
+        res,
+        'promote',
+        { entityRef, ...req.body },
+        async credentials => {
+          const body = parseBody(promotionBody, req.body);
+          return deployments.planPromote(
+            { entityRef, ...body },
+            { credentials },
+          );
+        },
+      );
+    },
+  );
+
+  router.post(
+    '/entities/:namespace/:kind/:name/rollbacks',
+    async (req, res) => {
+      const entityRef = parseEntityParams(req.params);
+      await mutate(
+        req,
+        res,
+        'rollback',
+        { entityRef, ...req.body },
+        async credentials => {
+          const body = parseBody(rollbackBody, req.body);
+          return deployments.planRollback(
+            { entityRef, ...body },
+            { credentials },
+          );
+        },
+      );
+    },
+  );
+
+  router.post('/releases', async (req, res) => {
+    await mutate(req, res, 'release', { ...req.body }, async credentials => {
+      const body = parseBody(releaseBody, req.body);
+      return deployments.planRelease(body, { credentials });
+    });
+  });
+
+  router.post('/tag-deployments', async (req, res) => {
+    await mutate(
+      req,
+      res,
+      'tag-deployment',
+      { ...req.body },
+      async credentials => {
+        const body = parseBody(tagDeploymentBody, req.body);
+        return deployments.planTagDeployment(body, { credentials });
+      },
+    );
+  });
+
+  router.get('/deployments/:id', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const auditorEvent = await auditor.createEvent({
+      eventId: 'deployment-fetch',
+      request: req,
+      meta: { queryType: 'by-id', deploymentId: req.params.id },
+    });
+    try {
+      const record = await deployments.getDeployment(req.params.id, {
+        credentials,
+      });
+      await auditorEvent.success();
+      res.json(record);
+    } catch (error) {
+      await auditorEvent.fail({ error: toError(error) });
+      throw error;
+    }
+  });
+
+  // Local manifest repositories have no web UI; these routes are what their
+  // commit and pull request links point at.
+  const localRepository = (id: string) => {
+    const repo = repositories.getLocal(id);
+    if (!repo) throw new NotFoundError(`No local manifest repository ${id}`);
+    return repo;
+  };
+
+  router.get('/repositories/:repo/commits/:sha', async (req, res) => {
+    await credentialsOf(req);
+    const text = await localRepository(req.params.repo).showCommit(
+      req.params.sha,
+    );
+    res.type('text/plain').send(text);
+  });
+
+  router.get('/repositories/:repo/pulls/:number', async (req, res) => {
+    await credentialsOf(req);
+    const pulls = await localRepository(req.params.repo).listPullRequests();
+    const pull = pulls.find(p => String(p.number) === req.params.number);
+    if (!pull)
+      throw new NotFoundError(
+        `No pull request #${req.params.number} in ${req.params.repo}`,
+      );
+    res.json(pull);
+  });
+
   return router;
+}
+
+function actorOf(auth: AuthService, credentials: BackstageCredentials): string {
+  if (auth.isPrincipal(credentials, 'user'))
+    return credentials.principal.userEntityRef;
+  if (auth.isPrincipal(credentials, 'service'))
+    return credentials.principal.subject;
+  return 'unknown';
 }
 
 function parseEntityParams(params: Record<string, string>) {

@@ -33,6 +33,8 @@ export const SHIPDECK_ANNOTATIONS = {
   image: 'shipdeck.io/image',
   /** Comma-separated environments the service runs in; default: all configured. */
   environments: 'shipdeck.io/environments',
+  /** The service's source repository, to turn a branch into a version. */
+  sourceRepo: 'shipdeck.io/source-repo',
 } as const;
 
 /**

@@ -99,7 +99,13 @@ export interface DeploymentRecord {
     | 'degraded'
     | 'failed';
   commitSha?: string;
+  /** Link to the commit for people, when the repository has a web UI. */
+  commitUrl?: string;
   pullRequestUrl?: string;
+  /** Records of one release share the change set (one commit or pull request). */
+  changeSetId?: string;
+  /** The manifest repository written to. */
+  repository?: string;
   createdAt: string;
   steps: DeploymentStep[];
 }

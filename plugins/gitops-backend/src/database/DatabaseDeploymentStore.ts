@@ -8,6 +8,7 @@ import {
   DeploymentStep,
 } from '@shipdeck/plugin-gitops-common';
 import { DeploymentStore, NewDeployment } from './DeploymentStore';
+import { IdempotencyStore } from './IdempotencyStore';
 
 const migrationsDir = resolvePackagePath(
   '@shipdeck/plugin-gitops-backend',
@@ -25,6 +26,9 @@ interface DeploymentRow {
   status: DeploymentRecord['status'];
   commit_sha: string | null;
   pull_request_url: string | null;
+  change_set_id: string | null;
+  repository: string | null;
+  commit_url: string | null;
   created_at: Date | string;
 }
 
@@ -57,29 +61,59 @@ export class DatabaseDeploymentStore implements DeploymentStore {
 
   private constructor(private readonly knex: Knex) {}
 
+  /** Idempotency records live in the same database. */
+  idempotency(): IdempotencyStore {
+    return new IdempotencyStore(this.knex);
+  }
+
   async insert(record: NewDeployment): Promise<DeploymentRecord> {
-    const steps = record.steps ?? [];
+    const [inserted] = await this.insertMany([record]);
+    return inserted;
+  }
+
+  async insertMany(records: NewDeployment[]): Promise<DeploymentRecord[]> {
     await this.knex.transaction(async tx => {
-      await tx<DeploymentRow>('gitops_deployments').insert({
-        id: record.id,
-        entity_ref: record.entityRef,
-        environment: record.environment,
-        action: record.action,
-        actor: record.actor,
-        from_version: record.fromVersion ?? null,
-        to_version: record.toVersion,
-        status: record.status,
-        commit_sha: record.commitSha ?? null,
-        pull_request_url: record.pullRequestUrl ?? null,
-        created_at: new Date(record.createdAt),
-      });
+      await tx<DeploymentRow>('gitops_deployments').insert(
+        records.map(record => ({
+          id: record.id,
+          entity_ref: record.entityRef,
+          environment: record.environment,
+          action: record.action,
+          actor: record.actor,
+          from_version: record.fromVersion ?? null,
+          to_version: record.toVersion,
+          status: record.status,
+          commit_sha: record.commitSha ?? null,
+          commit_url: record.commitUrl ?? null,
+          pull_request_url: record.pullRequestUrl ?? null,
+          change_set_id: record.changeSetId ?? null,
+          repository: record.repository ?? null,
+          created_at: new Date(record.createdAt),
+        })),
+      );
+      const steps = records.flatMap(record =>
+        (record.steps ?? []).map(step => toStepRow(record.id, step)),
+      );
       if (steps.length) {
-        await tx<StepRow>('gitops_deployment_steps').insert(
-          steps.map(step => toStepRow(record.id, step)),
-        );
+        await tx<StepRow>('gitops_deployment_steps').insert(steps);
       }
     });
-    return { ...record, steps };
+    return records.map(record => ({ ...record, steps: record.steps ?? [] }));
+  }
+
+  async listForTarget(
+    entityRef: string,
+    environment: string,
+    options: { limit: number },
+  ): Promise<DeploymentRecord[]> {
+    const rows = await this.knex<DeploymentRow>('gitops_deployments')
+      .where({ entity_ref: entityRef, environment })
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(options.limit);
+    return this.#withSteps(rows);
   }
 
   async addStep(
@@ -161,7 +195,10 @@ export class DatabaseDeploymentStore implements DeploymentStore {
       toVersion: row.to_version,
       status: row.status,
       commitSha: row.commit_sha ?? undefined,
+      commitUrl: row.commit_url ?? undefined,
       pullRequestUrl: row.pull_request_url ?? undefined,
+      changeSetId: row.change_set_id ?? undefined,
+      repository: row.repository ?? undefined,
       createdAt: iso(row.created_at),
       steps: steps
         .filter(s => s.deployment_id === row.id)

@@ -11,6 +11,14 @@ export type NewDeployment = Omit<DeploymentRecord, 'steps'> & {
 /** Persistence of deployment records, shared by every backend replica. */
 export interface DeploymentStore {
   insert(record: NewDeployment): Promise<DeploymentRecord>;
+  /** Records of one change set, written together or not at all. */
+  insertMany(records: NewDeployment[]): Promise<DeploymentRecord[]>;
+  /** A target's records, newest first. */
+  listForTarget(
+    entityRef: string,
+    environment: string,
+    options: { limit: number },
+  ): Promise<DeploymentRecord[]>;
   addStep(
     id: string,
     step: DeploymentStep,

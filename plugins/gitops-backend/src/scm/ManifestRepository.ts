@@ -25,10 +25,7 @@ export interface PullRequestRef {
  */
 export class StaleBranchError extends Error {
   readonly name = 'StaleBranchError';
-  constructor(
-    readonly branch: string,
-    readonly expected: string,
-  ) {
+  constructor(readonly branch: string, readonly expected: string) {
     super(`Branch ${branch} is no longer at ${expected}`);
   }
 }
@@ -49,10 +46,21 @@ export interface ManifestRepository {
   readFile(commit: string, path: string): Promise<string | undefined>;
 
   /**
-   * Writes one commit with all `files` on top of `parent` and moves `branch`
-   * to it only if the branch is still at `parent` (fast-forward); otherwise
-   * throws {@link StaleBranchError} and the branch is unchanged. When `branch`
-   * does not exist yet it is created at the new commit.
+   * Writes one commit with all `files` on top of `parent` without moving any
+   * branch; used for pull requests, whose branch then points at it.
+   */
+  createCommit(options: {
+    parent: string;
+    message: string;
+    files: FileChange[];
+    author: CommitAuthor;
+  }): Promise<{ sha: string }>;
+
+  /**
+   * Writes one commit with all `files` on top of `parent` and moves the
+   * existing `branch` to it only if the branch is still at `parent`
+   * (fast-forward); otherwise throws {@link StaleBranchError} and the branch
+   * is unchanged.
    */
   commitFiles(options: {
     branch: string;

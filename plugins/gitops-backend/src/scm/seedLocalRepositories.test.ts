@@ -6,7 +6,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { seedLocalRepositories } from './seedLocalRepositories';
 
 describe('seedLocalRepositories', () => {
-  it('creates a repository from the seed folder once, and leaves it alone afterwards', async () => {
+  it('creates a bare repository from the seed folder once, and leaves it alone afterwards', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shipdeck-seed-'));
     const seed = join(dir, 'seed');
     mkdirSync(join(seed, 'cart/overlays/dev'), { recursive: true });
@@ -14,6 +14,7 @@ describe('seedLocalRepositories', () => {
       join(seed, 'cart/overlays/dev/kustomization.yaml'),
       'images: []\n',
     );
+    writeFileSync(join(seed, 'README.md'), '# demo\n');
     const config = mockServices.rootConfig({
       data: {
         gitops: {
@@ -25,18 +26,23 @@ describe('seedLocalRepositories', () => {
     });
     const logger = mockServices.logger.mock();
     const git = (...args: string[]) =>
-      execFileSync('git', ['-C', join(dir, 'repo'), ...args], {
+      execFileSync('git', ['--git-dir', join(dir, 'repo'), ...args], {
         encoding: 'utf8',
       }).trim();
 
     await seedLocalRepositories({ config, logger });
-    expect(git('rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
-    expect(git('ls-files')).toBe('cart/overlays/dev/kustomization.yaml');
-    expect(git('log', '--format=%s')).toBe('Seed the demo manifests');
+    expect(git('rev-parse', '--is-bare-repository')).toBe('true');
+    expect(git('ls-tree', '-r', '--name-only', 'main').split('\n')).toEqual([
+      'README.md',
+      'cart/overlays/dev/kustomization.yaml',
+    ]);
+    expect(git('show', 'main:cart/overlays/dev/kustomization.yaml')).toBe(
+      'images: []',
+    );
+    expect(git('log', '--format=%s', 'main')).toBe('Seed the demo manifests');
 
     writeFileSync(join(seed, 'new.yaml'), 'x: 1\n');
     await seedLocalRepositories({ config, logger });
-    expect(git('rev-list', '--count', 'HEAD')).toBe('1');
-    expect(git('ls-files')).not.toContain('new.yaml');
+    expect(git('rev-list', '--count', 'main')).toBe('1');
   });
 });

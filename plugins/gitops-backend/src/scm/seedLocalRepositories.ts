@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process';
-import { cp, mkdir, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
 import {
   LoggerService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
-
-const exec = promisify(execFile);
+import { git, ZERO_SHA } from './local/git';
+import { writeCommit } from './local/writeCommit';
 
 async function exists(path: string) {
   return stat(path).then(
@@ -16,11 +14,20 @@ async function exists(path: string) {
   );
 }
 
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter(e => e.isFile())
+    .map(e => relative(dir, join(e.parentPath, e.name)).split('\\').join('/'))
+    .sort();
+}
+
 /**
  * Creates each configured local manifest repository (`gitops.manifests.local`)
- * that does not exist yet, as one commit of its seed folder on `main`. This
- * is how the embedded default gets a real Git repository to deploy to; an
- * existing repository is never touched, so restarts keep its history.
+ * that does not exist yet: a bare Git repository whose first commit on the
+ * configured branch is the seed folder. This is how the embedded default gets
+ * a real repository to deploy to; an existing repository is never touched,
+ * so restarts keep its history.
  */
 export async function seedLocalRepositories(options: {
   config: RootConfigService;
@@ -32,26 +39,26 @@ export async function seedLocalRepositories(options: {
     []) {
     const dir = resolve(repo.getString('path'));
     const seedFrom = repo.getOptionalString('seedFrom');
-    if (!seedFrom || (await exists(resolve(dir, '.git')))) {
+    if (!seedFrom || (await exists(join(dir, 'HEAD')))) {
       continue;
     }
     await mkdir(dir, { recursive: true });
-    await cp(resolve(seedFrom), dir, { recursive: true });
-    const git = (...args: string[]) =>
-      exec('git', [
-        '-C',
-        dir,
-        '-c',
-        'user.name=Shipdeck',
-        '-c',
-        'user.email=shipdeck@localhost',
-        '-c',
-        'commit.gpgsign=false',
-        ...args,
-      ]);
-    await git('init', '--quiet', '--initial-branch', branch);
-    await git('add', '--all');
-    await git('commit', '--quiet', '-m', 'Seed the demo manifests');
+    await git(dir, ['init', '--quiet', '--bare', '--initial-branch', branch]);
+    const seed = resolve(seedFrom);
+    const files = await Promise.all(
+      (
+        await listFiles(seed)
+      ).map(async path => ({
+        path,
+        content: await readFile(join(seed, path), 'utf8'),
+      })),
+    );
+    const sha = await writeCommit(dir, {
+      message: 'Seed the demo manifests',
+      files,
+      author: { name: 'Shipdeck', email: 'shipdeck@localhost' },
+    });
+    await git(dir, ['update-ref', `refs/heads/${branch}`, sha, ZERO_SHA]);
     logger.info(
       `Created local manifest repository '${repo.getString('name')}' at ${dir}`,
     );

@@ -25,8 +25,16 @@ describe('gitops alpha plugin', () => {
     expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe(
       'Deployments',
     );
-    expect(tester.get(EntityContentBlueprint.dataRefs.filterExpression)).toBe(
-      'kind:component',
-    );
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction);
+    expect(
+      filter?.({
+        apiVersion: 'v1',
+        kind: 'Component',
+        metadata: { name: 'a' },
+      }),
+    ).toBe(true);
+    expect(
+      filter?.({ apiVersion: 'v1', kind: 'System', metadata: { name: 'a' } }),
+    ).toBe(false);
   });
 });

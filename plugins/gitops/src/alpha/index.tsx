@@ -36,7 +36,7 @@ export const deploymentsEntityContent = EntityContentBlueprint.make({
   params: {
     path: '/deployments',
     title: 'Deployments',
-    filter: 'kind:component',
+    filter: { kind: 'component' },
     loader: () => import('../components').then(m => <m.DeploymentsContent />),
   },
 });

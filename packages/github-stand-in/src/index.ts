@@ -1,0 +1,25 @@
+/**
+ * A stand-in for the part of GitHub's REST API Shipdeck calls (refs, commits,
+ * trees, contents, pull requests) over bare Git repositories on disk, for
+ * tests; plus a small validator for GitHub's OpenAPI response schemas.
+ *
+ * @packageDocumentation
+ */
+export { createGitHubStandIn } from './server';
+export type {
+  GitHubStandIn,
+  GitHubStandInCall,
+  GitHubStandInOptions,
+  GitHubStandInRepository,
+} from './server';
+export type { StandInRepository } from './StandInRepository';
+export type { PullRecord, StandInUser } from './shapes';
+export {
+  matchPathTemplate,
+  operationId,
+  resolveRef,
+  responseSchema,
+  validateSchema,
+} from './openapi';
+export type { OpenApiDocument, Schema, SchemaViolation } from './openapi';
+export { seedBareRepository } from './seed';

@@ -1,0 +1,79 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { Entity } from '@backstage/catalog-model';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { Knex } from 'knex';
+import { parseAllDocuments } from 'yaml';
+import { gitopsPlugin } from '../plugin';
+
+export const examplesDir = resolve(__dirname, '../../../../examples');
+
+/** The demo's catalog entities (examples/catalog/shop.yaml). */
+export function exampleEntities(): Entity[] {
+  const text = readFileSync(join(examplesDir, 'catalog/shop.yaml'), 'utf8');
+  return parseAllDocuments(text).map(doc => {
+    const entity = doc.toJS() as Entity;
+    entity.metadata.namespace ??= 'default';
+    return entity;
+  });
+}
+
+export const exampleConfig = (
+  repoDir: string,
+  seedFrom = join(examplesDir, 'manifests'),
+) => ({
+  gitops: {
+    environments: [
+      { name: 'dev' },
+      { name: 'staging' },
+      { name: 'production', pullRequest: true, protected: true },
+    ],
+    manifests: {
+      repo: 'local:demo',
+      branch: 'main',
+      path: '{service}/overlays/{env}',
+      local: [{ name: 'demo', path: repoDir, seedFrom }],
+    },
+    argocd: { instances: [{ name: 'local', url: 'http://localhost:7010' }] },
+  },
+});
+
+/**
+ * The gitops backend over the demo's manifests in a fresh bare repository,
+ * with the demo catalog, on the given database.
+ */
+export async function startExampleBackend(options: {
+  knex: Knex;
+  entities?: Entity[];
+  seedFrom?: string;
+  permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+}) {
+  const repoDir = join(
+    mkdtempSync(join(tmpdir(), 'shipdeck-it-')),
+    'manifests.git',
+  );
+  const { server } = await startTestBackend({
+    features: [
+      gitopsPlugin,
+      mockServices.rootConfig.factory({
+        data: exampleConfig(repoDir, options.seedFrom),
+      }),
+      mockServices.database.factory({ knex: options.knex }),
+      catalogServiceMock.factory({
+        entities: options.entities ?? exampleEntities(),
+      }),
+      mockServices.permissions.factory({
+        result: options.permission ?? AuthorizeResult.ALLOW,
+      }),
+    ],
+  });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['--git-dir', repoDir, ...args], {
+      encoding: 'utf8',
+    }).trim();
+  return { server, repoDir, git };
+}

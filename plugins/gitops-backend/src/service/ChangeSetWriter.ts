@@ -1,0 +1,215 @@
+import { ConflictError, InputError } from '@backstage/errors';
+import { readVersion, writeVersion } from '../manifests/strategies';
+import { BranchLocks } from '../scm/BranchLocks';
+import {
+  CommitAuthor,
+  FileChange,
+  PullRequestRef,
+  StaleBranchError,
+} from '../scm/ManifestRepository';
+import { ManifestRepositories } from '../scm/ManifestRepositories';
+import { Target } from '../targets/TargetResolver';
+import { manifestFile } from '../targets/manifestFile';
+
+/** One target moved to one version. */
+export interface PlannedEdit {
+  target: Target;
+  version: string;
+}
+
+/** What an edit found and did. */
+export interface AppliedEdit extends PlannedEdit {
+  previous?: string;
+  changed: boolean;
+}
+
+/** A change set: edits that land as one commit, or one pull request. */
+export interface ChangeSet {
+  edits: PlannedEdit[];
+  mode: 'commit' | 'pull-request';
+  /** Shipdeck's deterministic branch for the pull request. */
+  pullRequestBranch?: string;
+  message: (edits: AppliedEdit[]) => string;
+  pullRequestTitle?: (edits: AppliedEdit[]) => string;
+  pullRequestBody?: (edits: AppliedEdit[]) => string;
+  author: CommitAuthor;
+}
+
+export interface ChangeSetResult {
+  edits: AppliedEdit[];
+  /** The branch head the edits were computed against. */
+  baseSha: string;
+  commitSha?: string;
+  pullRequest?: PullRequestRef;
+  /** Nothing to write: every target already runs its version. */
+  unchanged: boolean;
+}
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+/**
+ * Applies change sets to manifest repositories. Reads the branch head,
+ * edits every file in memory (pure functions), then writes one commit with a
+ * compare-and-swap on the head; when another writer got there first, it
+ * re-reads and re-applies, a bounded number of times. A change set therefore
+ * lands whole or not at all.
+ */
+export class ChangeSetWriter {
+  constructor(
+    private readonly repositories: ManifestRepositories,
+    private readonly locks = new BranchLocks(),
+    private readonly options: { maxAttempts: number; backoffMs: number } = {
+      maxAttempts: 8,
+      backoffMs: 50,
+    },
+  ) {}
+
+  /** The version a target runs according to its branch head, if it can be read. */
+  async readCurrentVersion(target: Target): Promise<string | undefined> {
+    const repo = this.repositories.get(target.manifest.repo);
+    const head = await repo.getHead(target.manifest.branch);
+    const path = manifestFile(target.manifest);
+    const content = await repo.readFile(head, path);
+    if (content === undefined) {
+      throw new InputError(
+        `${path} does not exist in ${target.manifest.repo}@${target.manifest.branch}`,
+      );
+    }
+    return readVersion(content, editTarget(target));
+  }
+
+  async apply(changeSet: ChangeSet): Promise<ChangeSetResult> {
+    const { repo: repoId, branch } = this.#singleLocation(changeSet);
+    const repo = this.repositories.get(repoId);
+    return this.locks.run(`${repoId}#${branch}`, async () => {
+      for (let attempt = 1; ; attempt++) {
+        const baseSha = await repo.getHead(branch);
+        const { edits, files } = await this.#edit(changeSet.edits, baseSha);
+        if (files.length === 0) {
+          return { edits, baseSha, unchanged: true };
+        }
+        const changed = edits.filter(e => e.changed);
+        if (changeSet.mode === 'pull-request') {
+          const { sha } = await repo.createCommit({
+            parent: baseSha,
+            message: changeSet.message(changed),
+            files,
+            author: changeSet.author,
+          });
+          const pullRequest = await repo.openOrUpdatePullRequest({
+            head: changeSet.pullRequestBranch!,
+            base: branch,
+            sha,
+            title:
+              changeSet.pullRequestTitle?.(changed) ??
+              changeSet.message(changed),
+            body: changeSet.pullRequestBody?.(changed) ?? '',
+          });
+          return {
+            edits,
+            baseSha,
+            commitSha: sha,
+            pullRequest,
+            unchanged: false,
+          };
+        }
+        try {
+          const { sha } = await repo.commitFiles({
+            branch,
+            parent: baseSha,
+            message: changeSet.message(changed),
+            files,
+            author: changeSet.author,
+          });
+          return { edits, baseSha, commitSha: sha, unchanged: false };
+        } catch (error) {
+          if (
+            !(error instanceof StaleBranchError) ||
+            attempt >= this.options.maxAttempts
+          ) {
+            if (error instanceof StaleBranchError) {
+              throw new ConflictError(
+                `${repoId}@${branch} kept moving; gave up after ${attempt} attempts. Nothing was written.`,
+              );
+            }
+            throw error;
+          }
+          // Another writer moved the branch: back off with jitter and re-apply.
+          await sleep(this.options.backoffMs * attempt * (0.5 + Math.random()));
+        }
+      }
+    });
+  }
+
+  #singleLocation(changeSet: ChangeSet) {
+    if (changeSet.edits.length === 0) {
+      throw new InputError('A change set needs at least one target');
+    }
+    const [first] = changeSet.edits;
+    const { repo, branch } = first.target.manifest;
+    const elsewhere = changeSet.edits.filter(
+      e =>
+        e.target.manifest.repo !== repo || e.target.manifest.branch !== branch,
+    );
+    if (elsewhere.length) {
+      throw new InputError(
+        `One change set must land in one repository and branch; ${repo}@${branch} and ${elsewhere
+          .map(e => `${e.target.manifest.repo}@${e.target.manifest.branch}`)
+          .join(', ')} differ`,
+      );
+    }
+    const seen = new Set<string>();
+    for (const edit of changeSet.edits) {
+      const key = `${edit.target.entityRef}/${edit.target.environment.name}`;
+      if (seen.has(key)) {
+        throw new InputError(`${key} appears twice in one change set`);
+      }
+      seen.add(key);
+    }
+    return { repo, branch };
+  }
+
+  // Edits of the same file apply one after another to its content.
+  async #edit(planned: PlannedEdit[], baseSha: string) {
+    const repo = this.repositories.get(planned[0].target.manifest.repo);
+    const originals = new Map<string, string>();
+    const contents = new Map<string, string>();
+    const edits: AppliedEdit[] = [];
+    for (const edit of planned) {
+      const { repo: repoId, branch } = edit.target.manifest;
+      const path = manifestFile(edit.target.manifest);
+      if (!contents.has(path)) {
+        const content = await repo.readFile(baseSha, path);
+        if (content === undefined) {
+          throw new InputError(`${path} does not exist in ${repoId}@${branch}`);
+        }
+        originals.set(path, content);
+        contents.set(path, content);
+      }
+      const result = writeVersion(
+        contents.get(path)!,
+        editTarget(edit.target),
+        edit.version,
+      );
+      contents.set(path, result.content);
+      edits.push({
+        ...edit,
+        previous: result.previous,
+        changed: result.changed,
+      });
+    }
+    const files: FileChange[] = [...contents]
+      .filter(([path, content]) => originals.get(path) !== content)
+      .map(([path, content]) => ({ path, content }));
+    return { edits, files };
+  }
+}
+
+function editTarget(target: Target) {
+  return {
+    file: manifestFile(target.manifest),
+    strategy: target.manifest.strategy,
+    image: target.manifest.image,
+    key: target.manifest.key,
+  };
+}

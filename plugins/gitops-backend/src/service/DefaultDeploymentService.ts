@@ -1,0 +1,474 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
+import {
+  CompoundEntityRef,
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { Config } from '@backstage/config';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  DeploymentRecord,
+  SHIPDECK_ANNOTATIONS,
+} from '@shipdeck/plugin-gitops-common';
+import { DeploymentStore, NewDeployment } from '../database/DeploymentStore';
+import { validateVersion } from '../manifests/imageRef';
+import { ManifestRepositories } from '../scm/ManifestRepositories';
+import { Target, TargetResolver } from '../targets/TargetResolver';
+import { AppliedEdit, ChangeSetWriter, PlannedEdit } from './ChangeSetWriter';
+import { parseDeployTag } from './deployTags';
+import {
+  DeploymentOutcome,
+  DeploymentPlan,
+  DeploymentService,
+  DeployRequest,
+  PromoteRequest,
+  ReleaseRequest,
+  RollbackRequest,
+} from './DeploymentService';
+import { describeEdits, pullRequestBody } from './changeSetText';
+
+type Options = { credentials: BackstageCredentials };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Plans and writes deployments. Knows nothing of permissions (see
+ * AuthorizedDeploymentService); reads the catalog with the caller's
+ * credentials, so an entity the caller cannot see is a 404.
+ */
+export class DefaultDeploymentService implements DeploymentService {
+  static create(options: {
+    auth: AuthService;
+    catalog: CatalogService;
+    config: Config;
+    targets: TargetResolver;
+    repositories: ManifestRepositories;
+    writer: ChangeSetWriter;
+    store: DeploymentStore;
+  }) {
+    return new DefaultDeploymentService(
+      options.auth,
+      options.catalog,
+      options.targets,
+      options.repositories,
+      options.writer,
+      options.store,
+      options.config.getOptionalString('gitops.sourceVersionTemplate') ??
+        '{sha}',
+    );
+  }
+
+  private constructor(
+    private readonly auth: AuthService,
+    private readonly catalog: CatalogService,
+    private readonly targets: TargetResolver,
+    private readonly repositories: ManifestRepositories,
+    private readonly writer: ChangeSetWriter,
+    private readonly store: DeploymentStore,
+    private readonly sourceVersionTemplate: string,
+  ) {}
+
+  async planDeploy(
+    request: DeployRequest,
+    options: Options,
+  ): Promise<DeploymentPlan> {
+    const entity = await this.#entity(request.entityRef, options);
+    const target = this.#target(entity, request.environment);
+    if (Boolean(request.version) === Boolean(request.gitRef)) {
+      throw new InputError('Give exactly one of version or gitRef');
+    }
+    const version =
+      request.version ??
+      (await this.#versionFromGitRef(entity, request.gitRef!));
+    validateVersion(version);
+    return {
+      action: 'deploy',
+      environment: target.environment,
+      edits: [{ target, version }],
+      summary: `Deploy ${entity.metadata.name} ${version} to ${target.environment.name}`,
+    };
+  }
+
+  async planPromote(
+    request: PromoteRequest,
+    options: Options,
+  ): Promise<DeploymentPlan> {
+    const entity = await this.#entity(request.entityRef, options);
+    const from = this.#target(entity, request.from);
+    const to = this.#target(entity, request.to);
+    if (to.environment.promotesFrom !== from.environment.name) {
+      throw new InputError(
+        `${to.environment.name} promotes from ${
+          to.environment.promotesFrom ?? 'nothing'
+        }, not ${from.environment.name}`,
+      );
+    }
+    const version = await this.writer.readCurrentVersion(from);
+    if (!version) {
+      throw new InputError(
+        `${entity.metadata.name} has no version in ${from.environment.name} to promote`,
+      );
+    }
+    return {
+      action: 'promote',
+      environment: to.environment,
+      edits: [{ target: to, version }],
+      summary: `Promote ${entity.metadata.name} ${version} from ${from.environment.name} to ${to.environment.name}`,
+    };
+  }
+
+  async planRollback(
+    request: RollbackRequest,
+    options: Options,
+  ): Promise<DeploymentPlan> {
+    const entity = await this.#entity(request.entityRef, options);
+    const target = this.#target(entity, request.environment);
+    let version = request.to;
+    if (UUID.test(request.to)) {
+      const record = await this.store.get(request.to);
+      if (
+        !record ||
+        record.entityRef !== target.entityRef ||
+        record.environment !== target.environment.name
+      ) {
+        throw new InputError(
+          `Deployment ${request.to} is not a deployment of ${target.entityRef} to ${target.environment.name}`,
+        );
+      }
+      version = record.toVersion;
+    }
+    validateVersion(version);
+    return {
+      action: 'rollback',
+      environment: target.environment,
+      edits: [{ target, version }],
+      summary: `Roll back ${entity.metadata.name} in ${target.environment.name} to ${version}`,
+    };
+  }
+
+  async planRelease(
+    request: ReleaseRequest,
+    options: Options,
+  ): Promise<DeploymentPlan> {
+    const entities = await this.#releaseEntities(request, options);
+    const environment = this.targets
+      .listEnvironments()
+      .find(e => e.name === request.environment);
+    if (!environment) {
+      throw new InputError(this.#unknownEnvironment(request.environment));
+    }
+    const fromName = request.from ?? environment.promotesFrom;
+    const edits: PlannedEdit[] = [];
+    for (const entity of entities) {
+      const ref = stringifyEntityRef(entity);
+      const target = this.#target(entity, environment.name);
+      let version = request.versions?.[ref];
+      if (!version) {
+        if (!fromName) {
+          throw new InputError(
+            `${environment.name} promotes from nothing, so the release needs a version for ${ref}`,
+          );
+        }
+        version = await this.writer.readCurrentVersion(
+          this.#target(entity, fromName),
+        );
+        if (!version) {
+          throw new InputError(
+            `${ref} has no version in ${fromName} to release`,
+          );
+        }
+      }
+      validateVersion(version);
+      edits.push({ target, version });
+    }
+    const extra = Object.keys(request.versions ?? {}).filter(
+      ref => !edits.some(e => e.target.entityRef === ref),
+    );
+    if (extra.length) {
+      throw new InputError(
+        `versions names entities outside the release: ${extra.join(', ')}`,
+      );
+    }
+    const name = request.name ?? request.system ?? 'release';
+    return {
+      action: 'release',
+      environment,
+      edits,
+      releaseName: name,
+      summary: `Release ${name} to ${environment.name} (${
+        edits.length
+      } service${edits.length === 1 ? '' : 's'})`,
+    };
+  }
+
+  async planTagDeployment(
+    request: { tag: string },
+    options: Options,
+  ): Promise<DeploymentPlan> {
+    // The product's services are needed to parse the tag, so read them first.
+    const product = request.tag.split('/')[0] ?? '';
+    const services = product
+      ? await this.#systemServices(product, options)
+      : [];
+    const tag = parseDeployTag(request.tag, () =>
+      services.map(s => s.metadata.name),
+    );
+    if (services.length === 0) {
+      throw new InputError(
+        `Deploy tag '${request.tag}': System ${tag.product} has no services Shipdeck manages`,
+      );
+    }
+    const chosen = tag.services
+      ? services.filter(s => tag.services!.includes(s.metadata.name))
+      : services;
+    return this.planRelease(
+      {
+        environment: tag.environment,
+        entityRefs: chosen.map(e => stringifyEntityRef(e)),
+        name: request.tag.split('/').slice(2).join('-'),
+      },
+      options,
+    );
+  }
+
+  async execute(
+    plan: DeploymentPlan,
+    options: Options,
+  ): Promise<DeploymentOutcome> {
+    const actor = this.#actor(options.credentials);
+    const changeSetId = randomUUID();
+    const pullRequest = plan.environment.pullRequest;
+    const requestedAt = new Date().toISOString();
+    const result = await this.writer.apply({
+      edits: plan.edits,
+      mode: pullRequest ? 'pull-request' : 'commit',
+      pullRequestBranch: this.#pullRequestBranch(plan),
+      message: edits =>
+        `${plan.summary}\n\n${describeEdits(
+          edits,
+        )}\n\nShipdeck-Change-Set: ${changeSetId}\nRequested-by: ${actor}\n`,
+      pullRequestTitle: () => plan.summary,
+      pullRequestBody: edits => pullRequestBody(plan, edits, actor),
+      author: {
+        name: actor,
+        email: `${actor.replace(/[^\w.-]+/g, '.')}@shipdeck.invalid`,
+      },
+    });
+    if (result.unchanged) {
+      return {
+        unchanged: true,
+        message: `Nothing to do: ${plan.edits
+          .map(
+            e =>
+              `${entityName(e.target)} already runs ${e.version} in ${
+                plan.environment.name
+              }`,
+          )
+          .join('; ')}`,
+        deployments: [],
+      };
+    }
+    const repo = this.repositories.get(plan.edits[0].target.manifest.repo);
+    const commitUrl = result.commitSha
+      ? repo.commitUrl(result.commitSha)
+      : undefined;
+    const doneAt = new Date().toISOString();
+    const records: NewDeployment[] = result.edits
+      .filter(e => e.changed)
+      .map(edit => ({
+        id: randomUUID(),
+        entityRef: edit.target.entityRef,
+        environment: plan.environment.name,
+        action: plan.action,
+        actor,
+        fromVersion: edit.previous,
+        toVersion: edit.version,
+        status: pullRequest ? 'pr-opened' : 'committed',
+        commitSha: result.commitSha,
+        commitUrl,
+        pullRequestUrl: result.pullRequest?.url,
+        changeSetId,
+        repository: edit.target.manifest.repo,
+        createdAt: requestedAt,
+        steps: [
+          { name: 'requested', at: requestedAt, message: plan.summary },
+          pullRequest
+            ? {
+                name: 'pr-opened',
+                at: doneAt,
+                message: `${
+                  result.pullRequest!.created ? 'Opened' : 'Updated'
+                } ${result.pullRequest!.url}`,
+              }
+            : { name: 'committed', at: doneAt, message: result.commitSha },
+        ],
+      }));
+    const deployments = await this.store.insertMany(records);
+    return {
+      unchanged: false,
+      message: pullRequest
+        ? `${result.pullRequest!.created ? 'Opened' : 'Updated'} pull request ${
+            result.pullRequest!.url
+          }`
+        : `Committed ${result.commitSha!.slice(0, 7)} to ${
+            plan.edits[0].target.manifest.repo
+          }@${plan.edits[0].target.manifest.branch}`,
+      changeSetId,
+      commitSha: result.commitSha,
+      commitUrl,
+      pullRequest: result.pullRequest,
+      deployments,
+    };
+  }
+
+  async getDeployment(id: string, options: Options): Promise<DeploymentRecord> {
+    const record = UUID.test(id) ? await this.store.get(id) : undefined;
+    if (!record) {
+      throw new NotFoundError(`No deployment ${id}`);
+    }
+    // Only those who may read the entity may read its deployments.
+    await this.#entity(parseEntityRef(record.entityRef), options);
+    return record;
+  }
+
+  async #entity(ref: CompoundEntityRef, options: Options): Promise<Entity> {
+    const entity = await this.catalog.getEntityByRef(ref, options);
+    if (!entity) {
+      throw new NotFoundError(
+        `No entity ${stringifyEntityRef(ref)} in the catalog`,
+      );
+    }
+    if (!this.targets.isManaged(entity)) {
+      throw new InputError(
+        `${stringifyEntityRef(entity)} is not set up for Shipdeck: add the ${
+          SHIPDECK_ANNOTATIONS.image
+        } and ${
+          SHIPDECK_ANNOTATIONS.manifestRepo
+        } (or argocd/app-name) annotations`,
+      );
+    }
+    return entity;
+  }
+
+  #target(entity: Entity, environment: string): Target {
+    const target = this.targets
+      .resolve(entity)
+      .find(t => t.environment.name === environment);
+    if (!target) {
+      const known = this.targets.resolve(entity).map(t => t.environment.name);
+      throw new InputError(
+        `${stringifyEntityRef(
+          entity,
+        )} does not run in environment '${environment}'; it runs in ${known.join(
+          ', ',
+        )}`,
+      );
+    }
+    return target;
+  }
+
+  #unknownEnvironment(name: string) {
+    return `Unknown environment '${name}'; configured: ${this.targets
+      .listEnvironments()
+      .map(e => e.name)
+      .join(', ')}`;
+  }
+
+  async #releaseEntities(
+    request: ReleaseRequest,
+    options: Options,
+  ): Promise<Entity[]> {
+    if (Boolean(request.system) === Boolean(request.entityRefs?.length)) {
+      throw new InputError('Give exactly one of system or entityRefs');
+    }
+    if (request.system) {
+      const services = await this.#systemServices(request.system, options);
+      if (!services.length) {
+        throw new InputError(
+          `System ${request.system} has no services Shipdeck manages`,
+        );
+      }
+      return services;
+    }
+    const entities: Entity[] = [];
+    for (const ref of request.entityRefs!) {
+      let parsed: CompoundEntityRef;
+      try {
+        parsed = parseEntityRef(ref, {
+          defaultKind: 'component',
+          defaultNamespace: 'default',
+        });
+      } catch (error) {
+        throw new InputError(
+          `Invalid entity ref '${ref}': ${(error as Error).message}`,
+        );
+      }
+      entities.push(await this.#entity(parsed, options));
+    }
+    return entities;
+  }
+
+  async #systemServices(system: string, options: Options): Promise<Entity[]> {
+    const { items } = await this.catalog.getEntities(
+      { filter: { kind: 'component', 'spec.system': system } },
+      options,
+    );
+    return items
+      .filter(e => this.targets.isManaged(e))
+      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  }
+
+  async #versionFromGitRef(entity: Entity, gitRef: string): Promise<string> {
+    const source =
+      entity.metadata.annotations?.[SHIPDECK_ANNOTATIONS.sourceRepo];
+    if (!source) {
+      throw new InputError(
+        `${stringifyEntityRef(entity)} has no ${
+          SHIPDECK_ANNOTATIONS.sourceRepo
+        } annotation, so gitRef cannot be resolved; give a version`,
+      );
+    }
+    if (!/^[\w./-]+$/.test(gitRef) || gitRef.includes('..')) {
+      throw new InputError(`Invalid gitRef '${gitRef}'`);
+    }
+    const sha = await this.repositories.get(source).getHead(gitRef);
+    return this.sourceVersionTemplate
+      .replace(/\{sha\}/g, sha)
+      .replace(/\{sha7\}/g, sha.slice(0, 7))
+      .replace(/\{ref\}/g, gitRef.replace(/[^\w.-]/g, '-'));
+  }
+
+  #actor(credentials: BackstageCredentials): string {
+    if (this.auth.isPrincipal(credentials, 'user')) {
+      return credentials.principal.userEntityRef;
+    }
+    if (this.auth.isPrincipal(credentials, 'service')) {
+      return credentials.principal.subject;
+    }
+    return 'unknown';
+  }
+
+  #pullRequestBranch(plan: DeploymentPlan): string {
+    const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9.-]+/g, '-');
+    if (plan.action === 'release') {
+      return `shipdeck/${plan.environment.name}/release-${slug(
+        plan.releaseName ?? 'release',
+      )}`;
+    }
+    return `shipdeck/${plan.environment.name}/${slug(
+      entityName(plan.edits[0].target),
+    )}`;
+  }
+}
+
+function entityName(target: Target) {
+  return parseEntityRef(target.entityRef).name;
+}
+
+export type { AppliedEdit };

@@ -1,0 +1,86 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { DeploymentRecord, Environment } from '@shipdeck/plugin-gitops-common';
+import { PullRequestRef } from '../scm/ManifestRepository';
+import { PlannedEdit } from './ChangeSetWriter';
+
+export interface DeployRequest {
+  entityRef: CompoundEntityRef;
+  environment: string;
+  /** An image tag or digest. */
+  version?: string;
+  /** A branch (or other ref) of the service's source repository, resolved to its head commit. */
+  gitRef?: string;
+}
+
+export interface PromoteRequest {
+  entityRef: CompoundEntityRef;
+  from: string;
+  to: string;
+}
+
+export interface RollbackRequest {
+  entityRef: CompoundEntityRef;
+  environment: string;
+  /** An earlier version, or the id of an earlier deployment record of this target. */
+  to: string;
+}
+
+export interface ReleaseRequest {
+  environment: string;
+  /** Every managed service of this System… */
+  system?: string;
+  /** …or these entities. */
+  entityRefs?: string[];
+  /** Explicit versions per entity ref; otherwise each service's version in `from`. */
+  versions?: Record<string, string>;
+  /** Where versions are copied from; defaults to the environment's `promotesFrom`. */
+  from?: string;
+  /** A name for the release, used in its branch, commit and pull request. */
+  name?: string;
+}
+
+/** What will change, decided before anything is authorized or written. */
+export interface DeploymentPlan {
+  action: DeploymentRecord['action'];
+  environment: Environment;
+  edits: PlannedEdit[];
+  summary: string;
+  releaseName?: string;
+}
+
+export interface DeploymentOutcome {
+  /** True when every target already ran its version: nothing was written. */
+  unchanged: boolean;
+  message: string;
+  changeSetId?: string;
+  commitSha?: string;
+  commitUrl?: string;
+  pullRequest?: PullRequestRef;
+  deployments: DeploymentRecord[];
+}
+
+type Options = { credentials: BackstageCredentials };
+
+/** Deploy, promote, roll back and release, as Git changes to manifest repositories. */
+export interface DeploymentService {
+  planDeploy(request: DeployRequest, options: Options): Promise<DeploymentPlan>;
+  planPromote(
+    request: PromoteRequest,
+    options: Options,
+  ): Promise<DeploymentPlan>;
+  planRollback(
+    request: RollbackRequest,
+    options: Options,
+  ): Promise<DeploymentPlan>;
+  planRelease(
+    request: ReleaseRequest,
+    options: Options,
+  ): Promise<DeploymentPlan>;
+  planTagDeployment(
+    request: { tag: string },
+    options: Options,
+  ): Promise<DeploymentPlan>;
+  execute(plan: DeploymentPlan, options: Options): Promise<DeploymentOutcome>;
+  getDeployment(id: string, options: Options): Promise<DeploymentRecord>;
+}
