@@ -56,6 +56,19 @@ export interface Config {
         token?: string;
       }>;
     };
+    github?: {
+      /**
+       * Space writes to GitHub at least 1 s apart and back off on rate
+       * limits, as GitHub asks of integrations. Default true; turn it off only
+       * against a stand-in in tests and benchmarks.
+       */
+      throttle?: boolean;
+    };
+    /**
+     * Turns a source branch's head commit into a version for "deploy branch X",
+     * with `{sha}`, `{sha7}` and `{ref}`. Default `{sha}`.
+     */
+    sourceVersionTemplate?: string;
     /** Background polling of Argo CD; defaults to every 30 seconds, global. */
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
   };

@@ -25,6 +25,7 @@ export function exampleEntities(): Entity[] {
 export const exampleConfig = (
   repoDir: string,
   seedFrom = join(examplesDir, 'manifests'),
+  extraLocal: Array<{ name: string; path: string; seedFrom: string }> = [],
 ) => ({
   gitops: {
     environments: [
@@ -36,7 +37,7 @@ export const exampleConfig = (
       repo: 'local:demo',
       branch: 'main',
       path: '{service}/overlays/{env}',
-      local: [{ name: 'demo', path: repoDir, seedFrom }],
+      local: [{ name: 'demo', path: repoDir, seedFrom }, ...extraLocal],
     },
     argocd: { instances: [{ name: 'local', url: 'http://localhost:7010' }] },
   },
@@ -51,6 +52,7 @@ export async function startExampleBackend(options: {
   entities?: Entity[];
   seedFrom?: string;
   permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+  extraLocal?: Array<{ name: string; path: string; seedFrom: string }>;
 }) {
   const repoDir = join(
     mkdtempSync(join(tmpdir(), 'shipdeck-it-')),
@@ -60,7 +62,7 @@ export async function startExampleBackend(options: {
     features: [
       gitopsPlugin,
       mockServices.rootConfig.factory({
-        data: exampleConfig(repoDir, options.seedFrom),
+        data: exampleConfig(repoDir, options.seedFrom, options.extraLocal),
       }),
       mockServices.database.factory({ knex: options.knex }),
       catalogServiceMock.factory({

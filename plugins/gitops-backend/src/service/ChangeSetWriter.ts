@@ -45,6 +45,9 @@ export interface ChangeSetResult {
   unchanged: boolean;
 }
 
+/** Manifest files read at once from a repository. */
+const READ_CONCURRENCY = 8;
+
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 /**
@@ -169,23 +172,31 @@ export class ChangeSetWriter {
     return { repo, branch };
   }
 
-  // Edits of the same file apply one after another to its content.
+  // Files are read concurrently (a few at a time); edits of the same file
+  // then apply one after another to its content.
   async #edit(planned: PlannedEdit[], baseSha: string) {
-    const repo = this.repositories.get(planned[0].target.manifest.repo);
+    const { repo: repoId, branch } = planned[0].target.manifest;
+    const repo = this.repositories.get(repoId);
+    const paths = [
+      ...new Set(planned.map(e => manifestFile(e.target.manifest))),
+    ];
     const originals = new Map<string, string>();
-    const contents = new Map<string, string>();
-    const edits: AppliedEdit[] = [];
-    for (const edit of planned) {
-      const { repo: repoId, branch } = edit.target.manifest;
-      const path = manifestFile(edit.target.manifest);
-      if (!contents.has(path)) {
-        const content = await repo.readFile(baseSha, path);
-        if (content === undefined) {
+    for (let i = 0; i < paths.length; i += READ_CONCURRENCY) {
+      const batch = paths.slice(i, i + READ_CONCURRENCY);
+      const contents = await Promise.all(
+        batch.map(path => repo.readFile(baseSha, path)),
+      );
+      batch.forEach((path, j) => {
+        if (contents[j] === undefined) {
           throw new InputError(`${path} does not exist in ${repoId}@${branch}`);
         }
-        originals.set(path, content);
-        contents.set(path, content);
-      }
+        originals.set(path, contents[j]!);
+      });
+    }
+    const contents = new Map(originals);
+    const edits: AppliedEdit[] = [];
+    for (const edit of planned) {
+      const path = manifestFile(edit.target.manifest);
       const result = writeVersion(
         contents.get(path)!,
         editTarget(edit.target),

@@ -1,6 +1,11 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exampleEntities, examplesDir } from '../__testUtils__/exampleBackend';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { startExampleBackend } from '../__testUtils__/exampleBackend';
 
@@ -353,6 +358,106 @@ describe.each(databases.eachSupportedId())('deployments on %s', databaseId => {
       expect(git('for-each-ref')).toBe(before);
     },
   );
+
+  it('deploys a branch of the source repository as its head commit', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'shipdeck-src-'));
+    const seed = mkdtempSync(join(tmpdir(), 'shipdeck-src-seed-'));
+    writeFileSync(join(seed, 'README.md'), '# cart\n');
+    const entities = exampleEntities().map(e =>
+      e.metadata.name === 'cart'
+        ? {
+            ...e,
+            metadata: {
+              ...e.metadata,
+              annotations: {
+                ...e.metadata.annotations,
+                'shipdeck.io/source-repo': 'local:cart-src',
+              },
+            },
+          }
+        : e,
+    );
+    const srcDir = join(scratch, 'cart-src.git');
+    const { server, git } = await startExampleBackend({
+      knex: await databases.init(databaseId),
+      entities,
+      extraLocal: [{ name: 'cart-src', path: srcDir, seedFrom: seed }],
+    });
+    const head = execFileSync(
+      'git',
+      ['--git-dir', srcDir, 'rev-parse', 'main'],
+      { encoding: 'utf8' },
+    ).trim();
+    const res = await request(server)
+      .post(`${api}/entities/default/component/cart/deployments`)
+      .set('Authorization', user)
+      .send({ environment: 'dev', gitRef: 'main' })
+      .expect(202);
+    expect(res.body.deployments[0].toVersion).toBe(head);
+    expect(git('show', 'main:cart/overlays/dev/kustomization.yaml')).toContain(
+      `newTag: "${head}"`,
+    );
+    const missing = await request(server)
+      .post(`${api}/entities/default/component/cart/deployments`)
+      .set('Authorization', user)
+      .send({ environment: 'dev', gitRef: 'no-such-branch' })
+      .expect(404);
+    expect(missing.body.error.message).toContain(
+      'has no branch no-such-branch',
+    );
+    const noSource = await request(server)
+      .post(`${api}/entities/default/component/orders/deployments`)
+      .set('Authorization', user)
+      .send({ environment: 'dev', gitRef: 'main' })
+      .expect(400);
+    expect(noSource.body.error.message).toContain(
+      'has no shipdeck.io/source-repo annotation',
+    );
+  });
+
+  it('rejects a manifest path that escapes the repository, and YAML that does not parse', async () => {
+    const seed = mkdtempSync(join(tmpdir(), 'shipdeck-broken-'));
+    cpSync(join(examplesDir, 'manifests'), seed, { recursive: true });
+    writeFileSync(
+      join(seed, 'cart/overlays/dev/kustomization.yaml'),
+      'images:\n  - name: [unclosed\n',
+    );
+    const entities = exampleEntities().map(e =>
+      e.metadata.name === 'orders'
+        ? {
+            ...e,
+            metadata: {
+              ...e.metadata,
+              annotations: {
+                ...e.metadata.annotations,
+                'shipdeck.io/manifest-path': '../outside/{env}',
+              },
+            },
+          }
+        : e,
+    );
+    const { server, git } = await startExampleBackend({
+      knex: await databases.init(databaseId),
+      entities,
+      seedFrom: seed,
+    });
+    const before = git('for-each-ref');
+    const escape = await request(server)
+      .post(`${api}/entities/default/component/orders/deployments`)
+      .set('Authorization', user)
+      .send({ environment: 'dev', version: '1.0.0' })
+      .expect(400);
+    expect(escape.body.error.message).toContain('escapes the repository');
+    const broken = await request(server)
+      .post(`${api}/entities/default/component/cart/deployments`)
+      .set('Authorization', user)
+      .send({ environment: 'dev', version: '1.0.0' })
+      .expect(400);
+    expect(broken.body.error.message).toContain(
+      'cart/overlays/dev/kustomization.yaml',
+    );
+    expect(git('for-each-ref')).toBe(before);
+  });
 
   it('refuses callers the policy denies, with 403, and writes nothing', async () => {
     const { server, git } = await start({ permission: AuthorizeResult.DENY });

@@ -167,6 +167,9 @@ export class GitHubManifestRepository implements ManifestRepository {
         return token ?? '';
       },
       logger,
+      throttle: {
+        enabled: config.getOptionalBoolean('gitops.github.throttle') ?? true,
+      },
     });
   }
 
