@@ -49,7 +49,7 @@ describe.each(databases.eachSupportedId())(
         ).toEqual([
           'GET /repos/shop/deploy/git/ref/heads/main',
           'GET /repos/shop/deploy/contents/cart/overlays/dev/kustomization.yaml',
-          'GET /repos/shop/deploy/git/commits/' + git('rev-parse', 'main^'),
+          `GET /repos/shop/deploy/git/commits/${git('rev-parse', 'main^')}`,
           'POST /repos/shop/deploy/git/trees',
           'POST /repos/shop/deploy/git/commits',
           'PATCH /repos/shop/deploy/git/refs/heads/main',
