@@ -18,6 +18,25 @@ export interface Config {
       promotesFrom?: string;
       /** Argo CD instance that runs this environment; defaults to the first instance. */
       argocdInstance?: string;
+      /** Check that the image version exists in its registry before writing; defaults to gitops.verifyImages. */
+      verifyImages?: boolean;
+    }>;
+    /** Check image versions in their registries (OCI distribution API) before writing. Default false. */
+    verifyImages?: boolean;
+    /** Credentials for image registries; anonymous pulls need none. */
+    registries?: Array<{
+      host: string;
+      /**
+       * A bearer token sent as is.
+       * @visibility secret
+       */
+      token?: string;
+      /** Basic credentials for the registry's token service. */
+      username?: string;
+      /** @visibility secret */
+      password?: string;
+      /** Plain HTTP, for a registry on localhost. */
+      insecure?: boolean;
     }>;
     /** Organisation-wide manifest layout; entities override it by annotation. */
     manifests?: {

@@ -6,6 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { gitopsPermissions } from '@shipdeck/plugin-gitops-common';
 import { DatabaseDeploymentStore } from './database/DatabaseDeploymentStore';
 import { createRouter } from './router';
+import { OciRegistryClient } from './registry/OciRegistryClient';
 import { createGitHubRepositoryFactory } from './scm/createGitHubRepositoryFactory';
 import { ManifestRepositories } from './scm/ManifestRepositories';
 import { seedLocalRepositories } from './scm/seedLocalRepositories';
@@ -35,6 +36,7 @@ export const gitopsPlugin = createBackendPlugin({
         discovery: coreServices.discovery,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        cache: coreServices.cache,
         catalog: catalogServiceRef,
       },
       async init(deps) {
@@ -63,6 +65,9 @@ export const gitopsPlugin = createBackendPlugin({
             repositories,
             writer: new ChangeSetWriter(repositories),
             store,
+            registry: OciRegistryClient.fromConfig(config, {
+              cache: deps.cache,
+            }),
           }),
           deps.permissions,
         );

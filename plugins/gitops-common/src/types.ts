@@ -35,6 +35,8 @@ export interface Environment {
   promotesFrom?: string;
   /** Name of the Argo CD instance that runs this environment. */
   argocdInstance: string;
+  /** Deployments first check that the image version exists in its registry. */
+  verifyImages: boolean;
 }
 
 /**

@@ -53,6 +53,8 @@ export async function startExampleBackend(options: {
   seedFrom?: string;
   permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
   extraLocal?: Array<{ name: string; path: string; seedFrom: string }>;
+  /** Adjusts the gitops config, e.g. to turn on image checks. */
+  gitops?: (config: Record<string, any>) => Record<string, any>;
 }) {
   const repoDir = join(
     mkdtempSync(join(tmpdir(), 'shipdeck-it-')),
@@ -62,7 +64,11 @@ export async function startExampleBackend(options: {
     features: [
       gitopsPlugin,
       mockServices.rootConfig.factory({
-        data: exampleConfig(repoDir, options.seedFrom, options.extraLocal),
+        data: {
+          gitops: (options.gitops ?? (c => c))(
+            exampleConfig(repoDir, options.seedFrom, options.extraLocal).gitops,
+          ),
+        },
       }),
       mockServices.database.factory({ knex: options.knex }),
       catalogServiceMock.factory({

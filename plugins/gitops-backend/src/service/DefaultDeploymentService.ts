@@ -17,7 +17,8 @@ import {
   SHIPDECK_ANNOTATIONS,
 } from '@shipdeck/plugin-gitops-common';
 import { DeploymentStore, NewDeployment } from '../database/DeploymentStore';
-import { validateVersion } from '../manifests/imageRef';
+import { validateVersion, withVersion } from '../manifests/imageRef';
+import { ImageRegistry } from '../registry/OciRegistryClient';
 import { ManifestRepositories } from '../scm/ManifestRepositories';
 import { Target, TargetResolver } from '../targets/TargetResolver';
 import { AppliedEdit, ChangeSetWriter, PlannedEdit } from './ChangeSetWriter';
@@ -51,8 +52,10 @@ export class DefaultDeploymentService implements DeploymentService {
     repositories: ManifestRepositories;
     writer: ChangeSetWriter;
     store: DeploymentStore;
+    registry: ImageRegistry;
   }) {
     return new DefaultDeploymentService(
+      options.registry,
       options.auth,
       options.catalog,
       options.targets,
@@ -65,6 +68,7 @@ export class DefaultDeploymentService implements DeploymentService {
   }
 
   private constructor(
+    private readonly registry: ImageRegistry,
     private readonly auth: AuthService,
     private readonly catalog: CatalogService,
     private readonly targets: TargetResolver,
@@ -241,6 +245,9 @@ export class DefaultDeploymentService implements DeploymentService {
     plan: DeploymentPlan,
     options: Options,
   ): Promise<DeploymentOutcome> {
+    if (plan.environment.verifyImages) {
+      await this.#verifyImages(plan);
+    }
     const actor = this.#actor(options.credentials);
     const changeSetId = randomUUID();
     const pullRequest = plan.environment.pullRequest;
@@ -335,6 +342,31 @@ export class DefaultDeploymentService implements DeploymentService {
     // Only those who may read the entity may read its deployments.
     await this.#entity(parseEntityRef(record.entityRef), options);
     return record;
+  }
+
+  // The check teams otherwise make by hand before triggering a deploy.
+  async #verifyImages(plan: DeploymentPlan) {
+    const missing: string[] = [];
+    await Promise.all(
+      plan.edits.map(async ({ target, version }) => {
+        const image = target.manifest.image;
+        if (!image) {
+          throw new InputError(
+            `${target.entityRef} has no ${SHIPDECK_ANNOTATIONS.image} annotation, which ${plan.environment.name} needs to check images`,
+          );
+        }
+        if (!(await this.registry.versionExists(image, version))) {
+          missing.push(withVersion(image, version));
+        }
+      }),
+    );
+    if (missing.length) {
+      throw new InputError(
+        `Not in the registry: ${missing
+          .sort()
+          .join(', ')}. Nothing was written; push the image first.`,
+      );
+    }
   }
 
   async #entity(ref: CompoundEntityRef, options: Options): Promise<Entity> {

@@ -31,6 +31,10 @@ export function readEnvironments(config: Config): Environment[] {
       promotesFrom: entry.getOptionalString('promotesFrom') ?? previous,
       argocdInstance:
         entry.getOptionalString('argocdInstance') ?? defaultInstance,
+      verifyImages:
+        entry.getOptionalBoolean('verifyImages') ??
+        config.getOptionalBoolean('gitops.verifyImages') ??
+        false,
     };
   });
 

@@ -33,6 +33,7 @@ const environments: EntityEnvironmentsResponse = {
       protected: name === 'production',
       promotesFrom: order ? ['dev', 'staging'][order - 1] : undefined,
       argocdInstance: 'local',
+      verifyImages: false,
     },
     manifest: {
       repo: 'local:demo',
