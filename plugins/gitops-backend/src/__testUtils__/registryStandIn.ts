@@ -47,7 +47,7 @@ export async function startRegistry(
     }
     res
       .set('Content-Type', 'application/vnd.oci.image.index.v1+json')
-      .set('Docker-Content-Digest', 'sha256:' + '0'.repeat(64))
+      .set('Docker-Content-Digest', `sha256:${'0'.repeat(64)}`)
       .status(200)
       .end();
   });

@@ -5,7 +5,7 @@ import { startRegistry } from '../__testUtils__/registryStandIn';
 describe('OciRegistryClient', () => {
   it('follows the bearer challenge anonymously and tells existing tags from missing ones', async () => {
     const registry = await startRegistry({
-      'shop/cart': ['1.12.0', 'sha256:' + 'a'.repeat(64)],
+      'shop/cart': ['1.12.0', `sha256:${'a'.repeat(64)}`],
     });
     const client = new OciRegistryClient(
       [{ host: registry.host, insecure: true }],
