@@ -144,83 +144,74 @@ export async function createRouter(options: {
     },
   );
 
-  router.post(
-    '/entities/:namespace/:kind/:name/deployments',
-    async (req, res) => {
-      const entityRef = parseEntityParams(req.params);
-      await mutate(
-        req,
-        res,
-        'deploy',
-        { entityRef, ...req.body },
-        async credentials => {
-          const body = parseBody(deployBody, req.body);
-          return deployments.planDeploy(
-            { entityRef, ...body },
-            { credentials },
-          );
-        },
-      );
+  // Entity mutations differ only in how their body is parsed and planned.
+  type EntityRef = ReturnType<typeof parseEntityParams>;
+  const entityMutations: Array<{
+    path: string;
+    actionType: string;
+    plan: (
+      entityRef: EntityRef,
+      body: unknown,
+      credentials: BackstageCredentials,
+    ) => Promise<DeploymentPlan>;
+  }> = [
+    {
+      path: 'deployments',
+      actionType: 'deploy',
+      plan: (entityRef, body, credentials) =>
+        deployments.planDeploy(
+          { entityRef, ...parseBody(deployBody, body) },
+          { credentials },
+        ),
     },
-  );
-
-  router.post(
-    '/entities/:namespace/:kind/:name/promotions',
-    async (req, res) => {
-      const entityRef = parseEntityParams(req.params);
-      await mutate(
-        req,
-        res,
-        'promote',
-        { entityRef, ...req.body },
-        async credentials => {
-          const body = parseBody(promotionBody, req.body);
-          return deployments.planPromote(
-            { entityRef, ...body },
-            { credentials },
-          );
-        },
-      );
+    {
+      path: 'promotions',
+      actionType: 'promote',
+      plan: (entityRef, body, credentials) =>
+        deployments.planPromote(
+          { entityRef, ...parseBody(promotionBody, body) },
+          { credentials },
+        ),
     },
-  );
-
-  router.post(
-    '/entities/:namespace/:kind/:name/rollbacks',
-    async (req, res) => {
-      const entityRef = parseEntityParams(req.params);
-      await mutate(
-        req,
-        res,
-        'rollback',
-        { entityRef, ...req.body },
-        async credentials => {
-          const body = parseBody(rollbackBody, req.body);
-          return deployments.planRollback(
-            { entityRef, ...body },
-            { credentials },
-          );
-        },
-      );
+    {
+      path: 'rollbacks',
+      actionType: 'rollback',
+      plan: (entityRef, body, credentials) =>
+        deployments.planRollback(
+          { entityRef, ...parseBody(rollbackBody, body) },
+          { credentials },
+        ),
     },
-  );
+  ];
+  for (const mutation of entityMutations) {
+    router.post(
+      `/entities/:namespace/:kind/:name/${mutation.path}`,
+      async (req, res) => {
+        const entityRef = parseEntityParams(req.params);
+        await mutate(
+          req,
+          res,
+          mutation.actionType,
+          { entityRef, ...req.body },
+          credentials => mutation.plan(entityRef, req.body, credentials),
+        );
+      },
+    );
+  }
 
   router.post('/releases', async (req, res) => {
-    await mutate(req, res, 'release', { ...req.body }, async credentials => {
-      const body = parseBody(releaseBody, req.body);
-      return deployments.planRelease(body, { credentials });
-    });
+    await mutate(req, res, 'release', { ...req.body }, credentials =>
+      deployments.planRelease(parseBody(releaseBody, req.body), {
+        credentials,
+      }),
+    );
   });
 
   router.post('/tag-deployments', async (req, res) => {
-    await mutate(
-      req,
-      res,
-      'tag-deployment',
-      { ...req.body },
-      async credentials => {
-        const body = parseBody(tagDeploymentBody, req.body);
-        return deployments.planTagDeployment(body, { credentials });
-      },
+    await mutate(req, res, 'tag-deployment', { ...req.body }, credentials =>
+      deployments.planTagDeployment(parseBody(tagDeploymentBody, req.body), {
+        credentials,
+      }),
     );
   });
 

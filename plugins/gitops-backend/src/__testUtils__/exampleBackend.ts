@@ -22,17 +22,20 @@ export function exampleEntities(): Entity[] {
   });
 }
 
+/** The demo's three environments; production by pull request, protected. */
+export const exampleEnvironments = [
+  { name: 'dev' },
+  { name: 'staging' },
+  { name: 'production', pullRequest: true, protected: true },
+];
+
 export const exampleConfig = (
   repoDir: string,
   seedFrom = join(examplesDir, 'manifests'),
   extraLocal: Array<{ name: string; path: string; seedFrom: string }> = [],
 ) => ({
   gitops: {
-    environments: [
-      { name: 'dev' },
-      { name: 'staging' },
-      { name: 'production', pullRequest: true, protected: true },
-    ],
+    environments: exampleEnvironments,
     manifests: {
       repo: 'local:demo',
       branch: 'main',

@@ -10,7 +10,11 @@ import {
 } from '@shipdeck/github-stand-in';
 import { Knex } from 'knex';
 import { gitopsPlugin } from '../plugin';
-import { examplesDir, exampleEntities } from './exampleBackend';
+import {
+  examplesDir,
+  exampleEntities,
+  exampleEnvironments,
+} from './exampleBackend';
 
 /** Every file under a folder, keyed by its path relative to it. */
 export function filesOf(dir: string): Record<string, string> {
@@ -57,11 +61,7 @@ export async function startGitHubBackend(options: {
             ],
           },
           gitops: {
-            environments: [
-              { name: 'dev' },
-              { name: 'staging' },
-              { name: 'production', pullRequest: true, protected: true },
-            ],
+            environments: exampleEnvironments,
             manifests: {
               repo: 'github.com/shop/deploy',
               path: '{service}/overlays/{env}',

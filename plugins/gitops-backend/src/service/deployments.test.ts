@@ -15,6 +15,10 @@ const databases = createTestDatabases();
 const user = mockCredentials.user.header('user:default/guest');
 const api = '/api/gitops';
 
+/** A POST as the guest user, who owns most demo services. */
+const post = (server: Parameters<typeof request>[0], path: string) =>
+  request(server).post(path).set('Authorization', user);
+
 /** The lines a commit changed, as `-old` / `+new` pairs without context. */
 function changedLines(git: (...args: string[]) => string, sha = 'main') {
   return git('show', '--format=', '--unified=0', sha)
@@ -35,9 +39,10 @@ describe.each(databases.eachSupportedId())('deployments on %s', databaseId => {
   it('deploys a version to dev as a one-line commit and records it', async () => {
     const { server, git } = await start();
     const before = git('rev-parse', 'main');
-    const res = await request(server)
-      .post(`${api}/entities/default/component/cart/deployments`)
-      .set('Authorization', user)
+    const res = await post(
+      server,
+      `${api}/entities/default/component/cart/deployments`,
+    )
       .send({ environment: 'dev', version: '1.13.0' })
       .expect(202);
 
@@ -91,9 +96,10 @@ describe.each(databases.eachSupportedId())('deployments on %s', databaseId => {
   it('writes nothing and says so when the version is already there', async () => {
     const { server, git } = await start();
     const before = git('rev-parse', 'main');
-    const res = await request(server)
-      .post(`${api}/entities/default/component/cart/deployments`)
-      .set('Authorization', user)
+    const res = await post(
+      server,
+      `${api}/entities/default/component/cart/deployments`,
+    )
       .send({ environment: 'dev', version: '1.12.0' })
       .expect(200);
     expect(res.body).toMatchObject({ unchanged: true, deployments: [] });
@@ -103,16 +109,12 @@ describe.each(databases.eachSupportedId())('deployments on %s', databaseId => {
 
   it('edits Helm values and plain manifests by exactly the value', async () => {
     const { server, git } = await start();
-    await request(server)
-      .post(`${api}/entities/default/component/notifier/deployments`)
-      .set('Authorization', user)
+    await post(server, `${api}/entities/default/component/notifier/deployments`)
       .send({ environment: 'staging', version: '0.9.4' })
       .expect(202);
     expect(changedLines(git)).toEqual(['-  tag: "0.9.2"', '+  tag: "0.9.4"']);
 
-    await request(server)
-      .post(`${api}/entities/default/component/worker/deployments`)
-      .set('Authorization', user)
+    await post(server, `${api}/entities/default/component/worker/deployments`)
       .send({ environment: 'dev', version: '1.2.0' })
       .expect(202);
     // The Deployment and the CronJob of workloads.yaml both run the worker image.
@@ -126,9 +128,10 @@ describe.each(databases.eachSupportedId())('deployments on %s', databaseId => {
 
   it('promotes along the pipeline and refuses to skip a stage', async () => {
     const { server, git } = await start();
-    const res = await request(server)
-      .post(`${api}/entities/default/component/orders/promotions`)
-      .set('Authorization', user)
+    const res = await post(
+      server,
+      `${api}/entities/default/component/orders/promotions`,
+    )
       .send({ from: 'dev', to: 'staging' })
       .expect(202);
     expect(res.body.deployments[0]).toMatchObject({
@@ -141,9 +144,10 @@ describe.each(databases.eachSupportedId())('deployments on %s', databaseId => {
       '+    newTag: "3.2.0"',
     ]);
 
-    const skip = await request(server)
-      .post(`${api}/entities/default/component/orders/promotions`)
-      .set('Authorization', user)
+    const skip = await post(
+      server,
+      `${api}/entities/default/component/orders/promotions`,
+    )
       .send({ from: 'dev', to: 'production' })
       .expect(400);
     expect(skip.body.error.message).toBe(
@@ -154,9 +158,10 @@ describe.each(databases.eachSupportedId())('deployments on %s', databaseId => {
   it('opens one pull request for production and updates it on the next change', async () => {
     const { server, git } = await start();
     const main = git('rev-parse', 'main');
-    const first = await request(server)
-      .post(`${api}/entities/default/component/cart/deployments`)
-      .set('Authorization', user)
+    const first = await post(
+      server,
+      `${api}/entities/default/component/cart/deployments`,
+    )
       .send({ environment: 'production', version: '1.11.4' })
       .expect(202);
     expect(first.body.pullRequest).toMatchObject({
@@ -175,9 +180,10 @@ describe.each(databases.eachSupportedId())('deployments on %s', databaseId => {
       '+    newTag: "1.11.4"',
     ]);
 
-    const second = await request(server)
-      .post(`${api}/entities/default/component/cart/deployments`)
-      .set('Authorization', user)
+    const second = await post(
+      server,
+      `${api}/entities/default/component/cart/deployments`,
+    )
       .send({ environment: 'production', version: '1.12.0' })
       .expect(202);
     expect(second.body.pullRequest).toMatchObject({
@@ -206,19 +212,19 @@ describe.each(databases.eachSupportedId())('deployments on %s', databaseId => {
 
   it('rolls back to an earlier deployment from the records', async () => {
     const { server, git } = await start();
-    const first = await request(server)
-      .post(`${api}/entities/default/component/cart/deployments`)
-      .set('Authorization', user)
+    const first = await post(
+      server,
+      `${api}/entities/default/component/cart/deployments`,
+    )
       .send({ environment: 'dev', version: '1.13.0' })
       .expect(202);
-    await request(server)
-      .post(`${api}/entities/default/component/cart/deployments`)
-      .set('Authorization', user)
+    await post(server, `${api}/entities/default/component/cart/deployments`)
       .send({ environment: 'dev', version: '1.14.0' })
       .expect(202);
-    const back = await request(server)
-      .post(`${api}/entities/default/component/cart/rollbacks`)
-      .set('Authorization', user)
+    const back = await post(
+      server,
+      `${api}/entities/default/component/cart/rollbacks`,
+    )
       .send({ environment: 'dev', to: first.body.deployments[0].id })
       .expect(202);
     expect(back.body.deployments[0]).toMatchObject({
@@ -230,9 +236,10 @@ describe.each(databases.eachSupportedId())('deployments on %s', databaseId => {
       '-    newTag: "1.14.0"',
       '+    newTag: "1.13.0"',
     ]);
-    const wrong = await request(server)
-      .post(`${api}/entities/default/component/orders/rollbacks`)
-      .set('Authorization', user)
+    const wrong = await post(
+      server,
+      `${api}/entities/default/component/orders/rollbacks`,
+    )
       .send({ environment: 'dev', to: first.body.deployments[0].id })
       .expect(400);
     expect(wrong.body.error.message).toContain(
@@ -243,9 +250,7 @@ describe.each(databases.eachSupportedId())('deployments on %s', databaseId => {
   it('releases a whole System to staging as one commit', async () => {
     const { server, git } = await start();
     const before = git('rev-parse', 'main');
-    const res = await request(server)
-      .post(`${api}/releases`)
-      .set('Authorization', user)
+    const res = await post(server, `${api}/releases`)
       .send({ environment: 'staging', system: 'shop' })
       .expect(202);
     expect(git('rev-parse', 'main^')).toBe(before);
@@ -278,9 +283,7 @@ describe.each(databases.eachSupportedId())('deployments on %s', databaseId => {
 
   it('deploys from a tag: the listed services, versions from the previous environment', async () => {
     const { server, git } = await start();
-    const res = await request(server)
-      .post(`${api}/tag-deployments`)
-      .set('Authorization', user)
+    const res = await post(server, `${api}/tag-deployments`)
       .send({ tag: 'shop/staging/2026/11/23/1430-hotfix-cart,orders' })
       .expect(202);
     expect(res.body.deployments.map((d: any) => d.entityRef).sort()).toEqual([
@@ -293,9 +296,7 @@ describe.each(databases.eachSupportedId())('deployments on %s', databaseId => {
       'cart/overlays/staging/kustomization.yaml',
       'orders/overlays/staging/kustomization.yaml',
     ]);
-    const bad = await request(server)
-      .post(`${api}/tag-deployments`)
-      .set('Authorization', user)
+    const bad = await post(server, `${api}/tag-deployments`)
       .send({ tag: 'shop/staging/2026/13/23/1430-hotfix' })
       .expect(400);
     expect(bad.body.error.message).toContain('is not a real date and time');
@@ -349,9 +350,10 @@ describe.each(databases.eachSupportedId())('deployments on %s', databaseId => {
     async (_what, service, body, status, message) => {
       const { server, git } = await start();
       const before = git('for-each-ref');
-      const res = await request(server)
-        .post(`${api}/entities/default/component/${service}/deployments`)
-        .set('Authorization', user)
+      const res = await post(
+        server,
+        `${api}/entities/default/component/${service}/deployments`,
+      )
         .send(body)
         .expect(status);
       expect(res.body.error.message).toContain(message);
@@ -388,26 +390,29 @@ describe.each(databases.eachSupportedId())('deployments on %s', databaseId => {
       ['--git-dir', srcDir, 'rev-parse', 'main'],
       { encoding: 'utf8' },
     ).trim();
-    const res = await request(server)
-      .post(`${api}/entities/default/component/cart/deployments`)
-      .set('Authorization', user)
+    const res = await post(
+      server,
+      `${api}/entities/default/component/cart/deployments`,
+    )
       .send({ environment: 'dev', gitRef: 'main' })
       .expect(202);
     expect(res.body.deployments[0].toVersion).toBe(head);
     expect(git('show', 'main:cart/overlays/dev/kustomization.yaml')).toContain(
       `newTag: "${head}"`,
     );
-    const missing = await request(server)
-      .post(`${api}/entities/default/component/cart/deployments`)
-      .set('Authorization', user)
+    const missing = await post(
+      server,
+      `${api}/entities/default/component/cart/deployments`,
+    )
       .send({ environment: 'dev', gitRef: 'no-such-branch' })
       .expect(404);
     expect(missing.body.error.message).toContain(
       'has no branch no-such-branch',
     );
-    const noSource = await request(server)
-      .post(`${api}/entities/default/component/orders/deployments`)
-      .set('Authorization', user)
+    const noSource = await post(
+      server,
+      `${api}/entities/default/component/orders/deployments`,
+    )
       .send({ environment: 'dev', gitRef: 'main' })
       .expect(400);
     expect(noSource.body.error.message).toContain(
@@ -442,15 +447,17 @@ describe.each(databases.eachSupportedId())('deployments on %s', databaseId => {
       seedFrom: seed,
     });
     const before = git('for-each-ref');
-    const escape = await request(server)
-      .post(`${api}/entities/default/component/orders/deployments`)
-      .set('Authorization', user)
+    const escape = await post(
+      server,
+      `${api}/entities/default/component/orders/deployments`,
+    )
       .send({ environment: 'dev', version: '1.0.0' })
       .expect(400);
     expect(escape.body.error.message).toContain('escapes the repository');
-    const broken = await request(server)
-      .post(`${api}/entities/default/component/cart/deployments`)
-      .set('Authorization', user)
+    const broken = await post(
+      server,
+      `${api}/entities/default/component/cart/deployments`,
+    )
       .send({ environment: 'dev', version: '1.0.0' })
       .expect(400);
     expect(broken.body.error.message).toContain(
@@ -462,9 +469,10 @@ describe.each(databases.eachSupportedId())('deployments on %s', databaseId => {
   it('refuses callers the policy denies, with 403, and writes nothing', async () => {
     const { server, git } = await start({ permission: AuthorizeResult.DENY });
     const before = git('rev-parse', 'main');
-    const res = await request(server)
-      .post(`${api}/entities/default/component/cart/deployments`)
-      .set('Authorization', user)
+    const res = await post(
+      server,
+      `${api}/entities/default/component/cart/deployments`,
+    )
       .send({ environment: 'production', version: '9.9.9' })
       .expect(403);
     expect(res.body.error.message).toContain(
@@ -477,9 +485,7 @@ describe.each(databases.eachSupportedId())('deployments on %s', databaseId => {
   it('replays the first answer to a repeated Idempotency-Key and refuses a different body', async () => {
     const { server, git } = await start();
     const send = (version: string) =>
-      request(server)
-        .post(`${api}/entities/default/component/cart/deployments`)
-        .set('Authorization', user)
+      post(server, `${api}/entities/default/component/cart/deployments`)
         .set('Idempotency-Key', 'ci-run-42')
         .send({ environment: 'dev', version });
     const first = await send('1.13.0').expect(202);
