@@ -60,6 +60,8 @@ export interface Config {
       }>;
     };
     argocd?: {
+      /** Label whose value names an Application's environment, for `argocd/app-selector`. Default `shipdeck.io/environment`. */
+      environmentLabel?: string;
       /** Application name template with `{env}` and `{service}`. Default `{service}-{env}`. */
       appNameTemplate?: string;
       instances?: Array<{
@@ -88,6 +90,8 @@ export interface Config {
      * with `{sha}`, `{sha7}` and `{ref}`. Default `{sha}`.
      */
     sourceVersionTemplate?: string;
+    /** Snapshot data older than this is flagged `stale`. Default 120. */
+    staleAfterSeconds?: number;
     /** Background polling of Argo CD; defaults to every 30 seconds, global. */
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
   };

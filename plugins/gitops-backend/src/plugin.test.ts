@@ -42,7 +42,7 @@ const gitopsConfig = {
       { name: 'production', pullRequest: true, protected: true },
     ],
     manifests: { repo: 'local:demo', path: '{service}/overlays/{env}' },
-    argocd: { instances: [{ name: 'local', url: 'http://localhost:7010' }] },
+    argocd: { instances: [{ name: 'local', url: 'http://127.0.0.1:9' }] },
   },
 };
 

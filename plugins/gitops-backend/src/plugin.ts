@@ -1,20 +1,30 @@
 import {
   coreServices,
   createBackendPlugin,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { gitopsPermissions } from '@shipdeck/plugin-gitops-common';
+import { HttpArgoCdClient } from './argocd/HttpArgoCdClient';
 import { DatabaseDeploymentStore } from './database/DatabaseDeploymentStore';
-import { createRouter } from './router';
 import { OciRegistryClient } from './registry/OciRegistryClient';
+import { createRouter } from './router';
 import { createGitHubRepositoryFactory } from './scm/createGitHubRepositoryFactory';
 import { ManifestRepositories } from './scm/ManifestRepositories';
 import { seedLocalRepositories } from './scm/seedLocalRepositories';
 import { AuthorizedDeploymentService } from './service/AuthorizedDeploymentService';
+import { AuthorizedSyncService } from './service/AuthorizedSyncService';
 import { ChangeSetWriter } from './service/ChangeSetWriter';
 import { DefaultDeploymentService } from './service/DefaultDeploymentService';
 import { DefaultEnvironmentService } from './service/DefaultEnvironmentService';
+import { DefaultSyncService } from './service/DefaultSyncService';
+import { OverviewService } from './service/OverviewService';
+import { TimelineService } from './service/TimelineService';
+import { SnapshotRefresher } from './snapshots/SnapshotRefresher';
 import { TargetResolver } from './targets/TargetResolver';
+
+/** The global task that looks at every Argo CD instance. */
+export const SNAPSHOT_TASK_ID = 'gitops-argocd-snapshot';
 
 /**
  * Shipdeck's backend plugin, mounted at `/api/gitops`.
@@ -36,16 +46,53 @@ export const gitopsPlugin = createBackendPlugin({
         discovery: coreServices.discovery,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
         cache: coreServices.cache,
         catalog: catalogServiceRef,
       },
       async init(deps) {
-        const { config, logger, database, catalog } = deps;
+        const { config, logger, database, catalog, scheduler } = deps;
         deps.permissionsRegistry.addPermissions(gitopsPermissions);
         await seedLocalRepositories({ config, logger });
 
         const targets = TargetResolver.fromConfig(config);
         const store = await DatabaseDeploymentStore.create({ database });
+        const snapshots = store.snapshots();
+        const argocd = HttpArgoCdClient.fromConfig(config, { logger });
+        const applicationUrl = (ref: {
+          instance: string;
+          name: string;
+          namespace?: string;
+        }) =>
+          argocd.instances().includes(ref.instance)
+            ? argocd.applicationUrl(ref)
+            : undefined;
+        const staleAfterMs =
+          (config.getOptionalNumber('gitops.staleAfterSeconds') ?? 120) * 1000;
+
+        // Once per interval across all replicas; page views read what it stores.
+        const refresher = new SnapshotRefresher(
+          argocd,
+          snapshots,
+          store,
+          logger,
+        );
+        const schedule = config.has('gitops.schedule')
+          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+              config.getConfig('gitops.schedule'),
+            )
+          : { frequency: { seconds: 30 }, timeout: { minutes: 2 } };
+        await scheduler.scheduleTask({
+          id: SNAPSHOT_TASK_ID,
+          scope: 'global',
+          ...schedule,
+          fn: () => refresher.refreshAll(),
+        });
+        // After Shipdeck writes or acts, look again now rather than at the next tick.
+        const lookAgain = () => {
+          scheduler.triggerTask(SNAPSHOT_TASK_ID).catch(() => undefined);
+        };
+
         const repositories = ManifestRepositories.fromConfig(config, {
           logger,
           github: createGitHubRepositoryFactory(config, logger),
@@ -55,6 +102,8 @@ export const gitopsPlugin = createBackendPlugin({
           catalog,
           targets,
           store,
+          snapshots,
+          staleAfterMs,
         });
         const deployments = new AuthorizedDeploymentService(
           DefaultDeploymentService.create({
@@ -68,7 +117,32 @@ export const gitopsPlugin = createBackendPlugin({
             registry: OciRegistryClient.fromConfig(config, {
               cache: deps.cache,
             }),
+            afterCommit: committed => {
+              // Argo CD polls Git every few minutes; ask it to look at the commit now.
+              for (const target of committed) {
+                if (!argocd.instances().includes(target.argocd.instance))
+                  continue;
+                argocd
+                  .getApplication(
+                    {
+                      instance: target.argocd.instance,
+                      name: target.argocd.name,
+                      namespace: target.argocd.namespace,
+                    },
+                    { refresh: 'normal' },
+                  )
+                  .then(lookAgain, error =>
+                    logger.warn(
+                      `Refresh of ${target.argocd.name} failed: ${error}`,
+                    ),
+                  );
+              }
+            },
           }),
+          deps.permissions,
+        );
+        const sync = new AuthorizedSyncService(
+          new DefaultSyncService(catalog, targets, argocd, lookAgain),
           deps.permissions,
         );
 
@@ -81,6 +155,22 @@ export const gitopsPlugin = createBackendPlugin({
             deployments,
             idempotency: store.idempotency(),
             repositories,
+            sync,
+            timeline: new TimelineService(
+              catalog,
+              targets,
+              store,
+              snapshots,
+              applicationUrl,
+            ),
+            overview: new OverviewService(
+              catalog,
+              targets,
+              store,
+              snapshots,
+              staleAfterMs,
+              applicationUrl,
+            ),
           }),
         );
         deps.httpRouter.addAuthPolicy({

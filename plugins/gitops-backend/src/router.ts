@@ -16,13 +16,23 @@ import {
   DeploymentService,
 } from './service/DeploymentService';
 import { EnvironmentService } from './service/EnvironmentService';
+import { SyncService } from './service/SyncService';
+import { TimelineService } from './service/TimelineService';
+import { OverviewService } from './service/OverviewService';
 import {
   deployBody,
   parseBody,
+  parseQuery,
   promotionBody,
   releaseBody,
   rollbackBody,
   tagDeploymentBody,
+  syncBody,
+  refreshBody,
+  terminateBody,
+  rolloutActionBody,
+  timelineQuery,
+  overviewQuery,
 } from './service/requestSchemas';
 
 const SEGMENT = /^[A-Za-z0-9._~-][A-Za-z0-9._~:-]*$/;
@@ -36,6 +46,9 @@ export async function createRouter(options: {
   deployments: DeploymentService;
   idempotency: IdempotencyStore;
   repositories: ManifestRepositories;
+  sync: SyncService;
+  timeline: TimelineService;
+  overview: OverviewService;
 }): Promise<express.Router> {
   const {
     auth,
@@ -45,6 +58,9 @@ export async function createRouter(options: {
     deployments,
     idempotency,
     repositories,
+    sync,
+    timeline,
+    overview,
   } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
@@ -210,6 +226,117 @@ export async function createRouter(options: {
   router.post('/tag-deployments', async (req, res) => {
     await mutate(req, res, 'tag-deployment', { ...req.body }, credentials =>
       deployments.planTagDeployment(parseBody(tagDeploymentBody, req.body), {
+        credentials,
+      }),
+    );
+  });
+
+  // Argo CD actions: gitops.sync on the entity, audited like the Git mutations.
+  const argoActions: Array<{
+    path: string;
+    actionType: string;
+    run: (
+      target: Awaited<ReturnType<SyncService['locate']>>,
+      body: unknown,
+    ) => ReturnType<SyncService['sync']>;
+    schema: Parameters<typeof parseBody>[0];
+  }> = [
+    {
+      path: 'sync',
+      actionType: 'sync',
+      schema: syncBody,
+      run: (target, body) => {
+        const { environment: _environment, ...request } = parseBody(
+          syncBody,
+          body,
+        );
+        return sync.sync(target, request);
+      },
+    },
+    {
+      path: 'refresh',
+      actionType: 'refresh',
+      schema: refreshBody,
+      run: (target, body) =>
+        sync.refresh(target, { hard: parseBody(refreshBody, body).hard }),
+    },
+    {
+      path: 'terminate',
+      actionType: 'terminate',
+      schema: terminateBody,
+      run: target => sync.terminate(target),
+    },
+    {
+      path: 'rollout-actions',
+      actionType: 'rollout-action',
+      schema: rolloutActionBody,
+      run: (target, body) =>
+        sync.rolloutAction(target, parseBody(rolloutActionBody, body).action),
+    },
+  ];
+  for (const action of argoActions) {
+    router.post(
+      `/entities/:namespace/:kind/:name/${action.path}`,
+      async (req, res) => {
+        const entityRef = parseEntityParams(req.params);
+        const auditorEvent = await auditor.createEvent({
+          eventId: 'application-mutate',
+          severityLevel: 'medium',
+          request: req,
+          meta: { actionType: action.actionType, entityRef, ...req.body },
+        });
+        try {
+          const credentials = await credentialsOf(req);
+          const { environment } = parseBody(action.schema, req.body) as {
+            environment: string;
+          };
+          const target = await sync.locate(entityRef, environment, {
+            credentials,
+          });
+          const outcome = await action.run(target, req.body);
+          await auditorEvent.success({
+            meta: {
+              application: { ...outcome.application },
+              state: outcome.state,
+            },
+          });
+          res
+            .status(
+              action.actionType === 'sync' && !(req.body as any)?.wait
+                ? 202
+                : 200,
+            )
+            .json(outcome);
+        } catch (error) {
+          await auditorEvent.fail({ error: toError(error) });
+          throw error;
+        }
+      },
+    );
+  }
+
+  router.get('/entities/:namespace/:kind/:name/timeline', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const entityRef = parseEntityParams(req.params);
+    const query = parseQuery(timelineQuery, req.query);
+    res.json(
+      await timeline.getTimeline(
+        entityRef,
+        {
+          environment: query.environment,
+          types: query.types?.split(',').filter(Boolean),
+          before: query.before,
+          limit: query.limit,
+        },
+        { credentials },
+      ),
+    );
+  });
+
+  router.get('/overview', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    res.json(
+      await overview.getOverview(parseQuery(overviewQuery, req.query), {
         credentials,
       }),
     );

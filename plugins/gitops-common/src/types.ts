@@ -99,7 +99,9 @@ export interface DeploymentRecord {
     | 'syncing'
     | 'healthy'
     | 'degraded'
-    | 'failed';
+    | 'failed'
+    /** A later deployment of the same target landed before Argo CD synced this one. */
+    | 'superseded';
   commitSha?: string;
   /** Link to the commit for people, when the repository has a web UI. */
   commitUrl?: string;
@@ -108,8 +110,45 @@ export interface DeploymentRecord {
   changeSetId?: string;
   /** The manifest repository written to. */
   repository?: string;
+  /** The Argo CD Application that deploys it, as located when the record was made. */
+  argocd?: { instance: string; namespace?: string; name: string };
   createdAt: string;
   steps: DeploymentStep[];
+}
+
+/**
+ * What Argo CD last said about a target, from Shipdeck's snapshot.
+ *
+ * @public
+ */
+export interface EnvironmentStatus {
+  sync: 'Synced' | 'OutOfSync' | 'Unknown';
+  health:
+    | 'Healthy'
+    | 'Progressing'
+    | 'Degraded'
+    | 'Suspended'
+    | 'Missing'
+    | 'Unknown';
+  healthMessage?: string;
+  /** The Git revision Argo CD compares with (the branch head it resolved). */
+  revision?: string;
+  /** Every image running in the Application (old and new mid-rollout). */
+  images: string[];
+  /** The tag or digest of the service's own image among them. */
+  version?: string;
+  operation?: {
+    phase: string;
+    startedAt?: string;
+    finishedAt?: string;
+    message?: string;
+  };
+  /** Argo Rollouts state when the Application has a Rollout. */
+  rollout?: { name: string; health: string; message?: string };
+  /** When Shipdeck last looked at this Application. */
+  observedAt: string;
+  /** True when the Argo CD instance could not be read lately: the data is old. */
+  stale: boolean;
 }
 
 /**
@@ -122,6 +161,10 @@ export interface EntityEnvironment {
   manifest: ManifestLocation;
   argocd: ArgoApplicationRef;
   lastDeployment?: DeploymentRecord;
+  /** Absent until Shipdeck has seen the Application. */
+  status?: EnvironmentStatus;
+  /** Why there is no status, e.g. the Application does not exist in Argo CD. */
+  statusError?: string;
 }
 
 /**
@@ -138,5 +181,72 @@ export interface EntityEnvironmentsResponse {
   managed: boolean;
   environments: EntityEnvironment[];
   /** When this answer was assembled. */
+  observedAt: string;
+}
+
+/**
+ * One entry of an entity's timeline: a Shipdeck deployment record or
+ * something Argo CD did (sync, hook, health change, history entry).
+ *
+ * @public
+ */
+export interface TimelineEvent {
+  id: string;
+  at: string;
+  environment: string;
+  kind:
+    | 'deployment'
+    | 'health'
+    | 'sync-status'
+    | 'operation-started'
+    | 'operation'
+    | 'deployed';
+  summary: string;
+  actor?: string;
+  revision?: string;
+  fromVersion?: string;
+  toVersion?: string;
+  /** The Shipdeck deployment this event belongs to, matched by revision. */
+  deploymentId?: string;
+  links: Array<{ title: string; url: string }>;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Response of `GET /entities/{namespace}/{kind}/{name}/timeline`.
+ *
+ * @public
+ */
+export interface TimelineResponse {
+  events: TimelineEvent[];
+  /** Pass as `before` to get the next, older page; absent on the last page. */
+  nextBefore?: string;
+}
+
+/**
+ * One row of the on-call overview: a service in an environment.
+ *
+ * @public
+ */
+export interface OverviewRow {
+  entityRef: string;
+  title: string;
+  owner?: string;
+  system?: string;
+  environment: string;
+  order: number;
+  status?: EnvironmentStatus;
+  statusError?: string;
+  lastDeployment?: DeploymentRecord;
+  argocdUrl?: string;
+}
+
+/**
+ * Response of `GET /overview`.
+ *
+ * @public
+ */
+export interface OverviewResponse {
+  rows: OverviewRow[];
   observedAt: string;
 }

@@ -42,7 +42,7 @@ export const exampleConfig = (
       path: '{service}/overlays/{env}',
       local: [{ name: 'demo', path: repoDir, seedFrom }, ...extraLocal],
     },
-    argocd: { instances: [{ name: 'local', url: 'http://localhost:7010' }] },
+    argocd: { instances: [{ name: 'local', url: 'http://127.0.0.1:9' }] },
   },
 });
 

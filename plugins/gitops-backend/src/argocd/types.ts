@@ -19,8 +19,16 @@ export interface ArgoApplication {
     syncPolicy?: { automated?: { prune?: boolean; selfHeal?: boolean } | null };
   };
   status?: {
-    sync?: { status?: 'Synced' | 'OutOfSync' | 'Unknown'; revision?: string; revisions?: string[] };
-    health?: { status?: ArgoHealth; message?: string; lastTransitionTime?: string };
+    sync?: {
+      status?: 'Synced' | 'OutOfSync' | 'Unknown';
+      revision?: string;
+      revisions?: string[];
+    };
+    health?: {
+      status?: ArgoHealth;
+      message?: string;
+      lastTransitionTime?: string;
+    };
     operationState?: ArgoOperationState;
     history?: ArgoHistoryEntry[];
     summary?: { images?: string[]; externalURLs?: string[] };
@@ -37,10 +45,19 @@ export interface ArgoApplication {
     }>;
   };
   /** Present while an operation is pending or running. */
-  operation?: { sync?: { revision?: string; revisions?: string[] }; info?: Array<{ name: string; value: string }> };
+  operation?: {
+    sync?: { revision?: string; revisions?: string[] };
+    info?: Array<{ name: string; value: string }>;
+  };
 }
 
-export type ArgoHealth = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
+export type ArgoHealth =
+  | 'Healthy'
+  | 'Progressing'
+  | 'Degraded'
+  | 'Suspended'
+  | 'Missing'
+  | 'Unknown';
 
 export interface ArgoSource {
   repoURL?: string;
@@ -56,7 +73,12 @@ export interface ArgoOperationState {
   startedAt?: string;
   finishedAt?: string;
   operation?: {
-    sync?: { revision?: string; revisions?: string[]; prune?: boolean; dryRun?: boolean };
+    sync?: {
+      revision?: string;
+      revisions?: string[];
+      prune?: boolean;
+      dryRun?: boolean;
+    };
     initiatedBy?: { username?: string; automated?: boolean };
     info?: Array<{ name: string; value: string }>;
   };
@@ -111,7 +133,12 @@ export interface SyncOptions {
   dryRun?: boolean;
   /** Omit for auto-synced Applications (see the facts doc, 1.5). */
   revision?: string;
-  resources?: Array<{ group?: string; kind: string; name: string; namespace?: string }>;
+  resources?: Array<{
+    group?: string;
+    kind: string;
+    name: string;
+    namespace?: string;
+  }>;
   /** Copied to operation.info; Shipdeck puts its deployment id here. */
   infos?: Array<{ name: string; value: string }>;
 }
@@ -119,25 +146,40 @@ export interface SyncOptions {
 /**
  * Argo CD's REST API for many configured instances. Errors are Backstage
  * errors: NotFoundError (unknown application), NotAllowedError (forbidden),
- * ConflictError (another operation in progress, sync window), InputError
- * (invalid argument, e.g. rollback with auto-sync on), ServiceUnavailableError
- * (instance unreachable, timed out, 5xx after retries).
+ * ConflictError (FailedPrecondition: another operation in progress, sync
+ * window, rollback with auto-sync on), InputError (invalid argument),
+ * ServiceUnavailableError (instance unreachable, timed out, 5xx after retries).
  */
 export interface ArgoCdClient {
   instances(): string[];
   listApplications(
     instance: string,
-    options?: { selector?: string; projects?: string[]; appNamespace?: string; fields?: string[] },
+    options?: {
+      selector?: string;
+      projects?: string[];
+      appNamespace?: string;
+      fields?: string[];
+    },
   ): Promise<{ items: ArgoApplication[]; resourceVersion?: string }>;
-  getApplication(ref: ArgoAppRef, options?: { refresh?: 'normal' | 'hard' }): Promise<ArgoApplication>;
+  getApplication(
+    ref: ArgoAppRef,
+    options?: { refresh?: 'normal' | 'hard' },
+  ): Promise<ArgoApplication>;
   sync(ref: ArgoAppRef, options?: SyncOptions): Promise<ArgoApplication>;
   terminateOperation(ref: ArgoAppRef): Promise<void>;
-  rollback(ref: ArgoAppRef, options: { id: number; prune?: boolean; dryRun?: boolean }): Promise<ArgoApplication>;
+  rollback(
+    ref: ArgoAppRef,
+    options: { id: number; prune?: boolean; dryRun?: boolean },
+  ): Promise<ArgoApplication>;
   listResourceActions(
     ref: ArgoAppRef,
     resource: ArgoResourceRef,
   ): Promise<Array<{ name: string; disabled?: boolean }>>;
-  runResourceAction(ref: ArgoAppRef, resource: ArgoResourceRef, action: string): Promise<void>;
+  runResourceAction(
+    ref: ArgoAppRef,
+    resource: ArgoResourceRef,
+    action: string,
+  ): Promise<void>;
   /** Web UI link of an Application. */
   applicationUrl(ref: ArgoAppRef): string | undefined;
 }

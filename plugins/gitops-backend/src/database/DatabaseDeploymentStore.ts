@@ -9,6 +9,7 @@ import {
 } from '@shipdeck/plugin-gitops-common';
 import { DeploymentStore, NewDeployment } from './DeploymentStore';
 import { IdempotencyStore } from './IdempotencyStore';
+import { SnapshotStore } from '../snapshots/SnapshotStore';
 
 const migrationsDir = resolvePackagePath(
   '@shipdeck/plugin-gitops-backend',
@@ -29,6 +30,9 @@ interface DeploymentRow {
   change_set_id: string | null;
   repository: string | null;
   commit_url: string | null;
+  argocd_instance: string | null;
+  argocd_namespace: string | null;
+  argocd_app: string | null;
   created_at: Date | string;
 }
 
@@ -61,6 +65,11 @@ export class DatabaseDeploymentStore implements DeploymentStore {
 
   private constructor(private readonly knex: Knex) {}
 
+  /** Argo CD snapshots and timeline events live in the same database. */
+  snapshots(): SnapshotStore {
+    return new SnapshotStore(this.knex);
+  }
+
   /** Idempotency records live in the same database. */
   idempotency(): IdempotencyStore {
     return new IdempotencyStore(this.knex);
@@ -88,6 +97,9 @@ export class DatabaseDeploymentStore implements DeploymentStore {
           pull_request_url: record.pullRequestUrl ?? null,
           change_set_id: record.changeSetId ?? null,
           repository: record.repository ?? null,
+          argocd_instance: record.argocd?.instance ?? null,
+          argocd_namespace: record.argocd?.namespace ?? null,
+          argocd_app: record.argocd?.name ?? null,
           created_at: new Date(record.createdAt),
         })),
       );
@@ -99,6 +111,34 @@ export class DatabaseDeploymentStore implements DeploymentStore {
       }
     });
     return records.map(record => ({ ...record, steps: record.steps ?? [] }));
+  }
+
+  async listInFlight(options: { limit: number }): Promise<DeploymentRecord[]> {
+    const rows = await this.knex<DeploymentRow>('gitops_deployments')
+      .whereIn('status', ['committed', 'syncing'])
+      .whereNotNull('argocd_app')
+      .whereNotNull('commit_sha')
+      .orderBy('created_at', 'desc')
+      .limit(options.limit);
+    return this.#withSteps(rows);
+  }
+
+  async listForEntity(
+    entityRef: string,
+    options: { before?: string; limit: number; environments?: string[] },
+  ): Promise<DeploymentRecord[]> {
+    const query = this.knex<DeploymentRow>('gitops_deployments')
+      .where({ entity_ref: entityRef })
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(options.limit);
+    if (options.before)
+      query.where('created_at', '<', new Date(options.before));
+    if (options.environments?.length)
+      query.whereIn('environment', options.environments);
+    return this.#withSteps(await query);
   }
 
   async listForTarget(
@@ -149,30 +189,42 @@ export class DatabaseDeploymentStore implements DeploymentStore {
     return record;
   }
 
+  async latestPerTarget(
+    entityRefs: string[],
+  ): Promise<Map<string, DeploymentRecord>> {
+    const result = new Map<string, DeploymentRecord>();
+    const unique = [...new Set(entityRefs)];
+    for (let i = 0; i < unique.length; i += 200) {
+      const rows = await this.knex<DeploymentRow>('gitops_deployments as d')
+        .select('d.*')
+        .whereIn('d.entity_ref', unique.slice(i, i + 200))
+        .whereNotExists(function newer() {
+          this.select(this.client.raw('1'))
+            .from('gitops_deployments as n')
+            .whereRaw('n.entity_ref = d.entity_ref')
+            .whereRaw('n.environment = d.environment')
+            .where(function later() {
+              this.whereRaw('n.created_at > d.created_at').orWhere(
+                function tie() {
+                  this.whereRaw('n.created_at = d.created_at').andWhereRaw(
+                    'n.id > d.id',
+                  );
+                },
+              );
+            });
+        });
+      for (const record of await this.#withSteps(rows)) {
+        result.set(`${record.entityRef}|${record.environment}`, record);
+      }
+    }
+    return result;
+  }
+
   async latestPerEnvironment(
     entityRef: string,
   ): Promise<Map<string, DeploymentRecord>> {
-    // One indexed query per entity; the newest row of each environment wins.
-    const rows = await this.knex<DeploymentRow>('gitops_deployments as d')
-      .select('d.*')
-      .where('d.entity_ref', entityRef)
-      .whereNotExists(function newer() {
-        this.select(this.client.raw('1'))
-          .from('gitops_deployments as n')
-          .whereRaw('n.entity_ref = d.entity_ref')
-          .whereRaw('n.environment = d.environment')
-          .where(function later() {
-            this.whereRaw('n.created_at > d.created_at').orWhere(
-              function tie() {
-                this.whereRaw('n.created_at = d.created_at').andWhereRaw(
-                  'n.id > d.id',
-                );
-              },
-            );
-          });
-      });
-    const records = await this.#withSteps(rows);
-    return new Map(records.map(r => [r.environment, r]));
+    const latest = await this.latestPerTarget([entityRef]);
+    return new Map([...latest.values()].map(r => [r.environment, r]));
   }
 
   async #withSteps(rows: DeploymentRow[]): Promise<DeploymentRecord[]> {
@@ -199,6 +251,16 @@ export class DatabaseDeploymentStore implements DeploymentStore {
       pullRequestUrl: row.pull_request_url ?? undefined,
       changeSetId: row.change_set_id ?? undefined,
       repository: row.repository ?? undefined,
+      argocd:
+        row.argocd_instance && row.argocd_app
+          ? {
+              instance: row.argocd_instance,
+              name: row.argocd_app,
+              ...(row.argocd_namespace
+                ? { namespace: row.argocd_namespace }
+                : {}),
+            }
+          : undefined,
       createdAt: iso(row.created_at),
       steps: steps
         .filter(s => s.deployment_id === row.id)

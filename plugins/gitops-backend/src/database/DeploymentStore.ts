@@ -13,6 +13,13 @@ export interface DeploymentStore {
   insert(record: NewDeployment): Promise<DeploymentRecord>;
   /** Records of one change set, written together or not at all. */
   insertMany(records: NewDeployment[]): Promise<DeploymentRecord[]>;
+  /** Records whose commit Argo CD has not finished rolling out, newest first. */
+  listInFlight(options: { limit: number }): Promise<DeploymentRecord[]>;
+  /** An entity's records, newest first, created before `before`. */
+  listForEntity(
+    entityRef: string,
+    options: { before?: string; limit: number; environments?: string[] },
+  ): Promise<DeploymentRecord[]>;
   /** A target's records, newest first. */
   listForTarget(
     entityRef: string,
@@ -27,6 +34,8 @@ export interface DeploymentStore {
     >,
   ): Promise<void>;
   get(id: string): Promise<DeploymentRecord | undefined>;
+  /** The newest record per entity and environment, keyed `entityRef|environment`. */
+  latestPerTarget(entityRefs: string[]): Promise<Map<string, DeploymentRecord>>;
   /** The newest record per environment of one entity. */
   latestPerEnvironment(
     entityRef: string,

@@ -53,8 +53,11 @@ export class DefaultDeploymentService implements DeploymentService {
     writer: ChangeSetWriter;
     store: DeploymentStore;
     registry: ImageRegistry;
+    /** Told about direct commits, e.g. to have Argo CD look at them now. */
+    afterCommit?: (targets: Target[]) => void;
   }) {
     return new DefaultDeploymentService(
+      options.afterCommit ?? (() => {}),
       options.registry,
       options.auth,
       options.catalog,
@@ -68,6 +71,7 @@ export class DefaultDeploymentService implements DeploymentService {
   }
 
   private constructor(
+    private readonly afterCommit: (targets: Target[]) => void,
     private readonly registry: ImageRegistry,
     private readonly auth: AuthService,
     private readonly catalog: CatalogService,
@@ -302,6 +306,13 @@ export class DefaultDeploymentService implements DeploymentService {
         pullRequestUrl: result.pullRequest?.url,
         changeSetId,
         repository: edit.target.manifest.repo,
+        argocd: {
+          instance: edit.target.argocd.instance,
+          name: edit.target.argocd.name,
+          ...(edit.target.argocd.namespace
+            ? { namespace: edit.target.argocd.namespace }
+            : {}),
+        },
         createdAt: requestedAt,
         steps: [
           { name: 'requested', at: requestedAt, message: plan.summary },
@@ -317,6 +328,9 @@ export class DefaultDeploymentService implements DeploymentService {
         ],
       }));
     const deployments = await this.store.insertMany(records);
+    if (!pullRequest) {
+      this.afterCommit(result.edits.filter(e => e.changed).map(e => e.target));
+    }
     return {
       unchanged: false,
       message: pullRequest

@@ -11,6 +11,8 @@ import {
 } from '@shipdeck/plugin-gitops-common';
 import { DeploymentStore } from '../database/DeploymentStore';
 import { TargetResolver } from '../targets/TargetResolver';
+import { SnapshotStore } from '../snapshots/SnapshotStore';
+import { environmentStatus } from '../snapshots/environmentStatus';
 import { EnvironmentService } from './EnvironmentService';
 
 /**
@@ -23,11 +25,16 @@ export class DefaultEnvironmentService implements EnvironmentService {
     catalog: CatalogService;
     targets: TargetResolver;
     store: DeploymentStore;
+    snapshots: SnapshotStore;
+    /** Snapshot data older than this is flagged stale. */
+    staleAfterMs: number;
   }) {
     return new DefaultEnvironmentService(
       options.catalog,
       options.targets,
       options.store,
+      options.snapshots,
+      options.staleAfterMs,
     );
   }
 
@@ -35,6 +42,8 @@ export class DefaultEnvironmentService implements EnvironmentService {
     private readonly catalog: CatalogService,
     private readonly targets: TargetResolver,
     private readonly store: DeploymentStore,
+    private readonly snapshots: SnapshotStore,
+    private readonly staleAfterMs: number,
   ) {}
 
   listConfigured(): Environment[] {
@@ -55,19 +64,55 @@ export class DefaultEnvironmentService implements EnvironmentService {
       return { entityRef, managed: false, environments: [], observedAt };
     }
     const targets = this.targets.resolve(entity);
-    const latest = await this.store.latestPerEnvironment(entityRef);
+    const keyOf = (t: { instance: string; namespace?: string; name: string }) =>
+      `${t.instance}/${t.namespace ?? 'argocd'}/${t.name}`;
+    // Three reads, whatever the number of environments; no Argo CD call.
+    const [latest, snapshots, instances] = await Promise.all([
+      this.store.latestPerEnvironment(entityRef),
+      this.snapshots.getMany(
+        targets.map(t => ({
+          instance: t.argocd.instance,
+          namespace: t.argocd.namespace ?? 'argocd',
+          name: t.argocd.name,
+        })),
+      ),
+      this.snapshots.instanceStatuses(),
+    ]);
+    const byKey = new Map(snapshots.map(s => [keyOf(s), s]));
+    const now = Date.now();
     return {
       entityRef,
       managed: true,
       observedAt,
-      environments: targets.map(target => ({
-        environment: target.environment,
-        manifest: target.manifest,
-        argocd: target.argocd,
-        ...(latest.has(target.environment.name)
-          ? { lastDeployment: latest.get(target.environment.name) }
-          : {}),
-      })),
+      environments: targets.map(target => {
+        const snapshot = byKey.get(keyOf(target.argocd));
+        const instance = instances.get(target.argocd.instance);
+        return {
+          environment: target.environment,
+          manifest: target.manifest,
+          argocd: target.argocd,
+          ...(latest.has(target.environment.name)
+            ? { lastDeployment: latest.get(target.environment.name) }
+            : {}),
+          ...(snapshot
+            ? {
+                status: environmentStatus(snapshot, instance, {
+                  image: target.manifest.image,
+                  now,
+                  staleAfterMs: this.staleAfterMs,
+                }),
+              }
+            : {
+                statusError: instance?.lastSuccessAt
+                  ? `Argo CD instance ${target.argocd.instance} has no application ${target.argocd.name}`
+                  : `Argo CD instance ${
+                      target.argocd.instance
+                    } has not been read yet${
+                      instance?.lastError ? `: ${instance.lastError}` : ''
+                    }`,
+              }),
+        };
+      }),
     };
   }
 }

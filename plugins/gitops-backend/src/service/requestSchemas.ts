@@ -48,18 +48,93 @@ export const releaseBody = z
 
 export const tagDeploymentBody = z.object({ tag: name }).strict();
 
+function parse<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  what: string,
+): z.infer<T> {
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) {
+    const problems = result.error.issues.map(issue => {
+      const where = issue.path.length ? issue.path.join('.') : what;
+      return `${where}: ${issue.message}`;
+    });
+    throw new InputError(`Invalid request ${what}: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
 /** Parses a request body, or throws a 400 that says what is wrong and where. */
 export function parseBody<T extends z.ZodType>(
   schema: T,
   body: unknown,
 ): z.infer<T> {
-  const result = schema.safeParse(body ?? {});
-  if (!result.success) {
-    const problems = result.error.issues.map(issue => {
-      const where = issue.path.length ? issue.path.join('.') : 'body';
-      return `${where}: ${issue.message}`;
-    });
-    throw new InputError(`Invalid request body: ${problems.join('; ')}`);
-  }
-  return result.data;
+  return parse(schema, body, 'body');
 }
+
+/** Parses query parameters, or throws a 400 that says which is wrong. */
+export function parseQuery<T extends z.ZodType>(
+  schema: T,
+  query: unknown,
+): z.infer<T> {
+  return parse(schema, query, 'query');
+}
+
+export const syncBody = z
+  .object({
+    environment: name,
+    prune: z.boolean().optional(),
+    dryRun: z.boolean().optional(),
+    resources: z
+      .array(
+        z
+          .object({
+            group: z.string().optional(),
+            kind: name,
+            name,
+            namespace: z.string().optional(),
+          })
+          .strict(),
+      )
+      .max(100)
+      .optional(),
+    wait: z.boolean().optional(),
+    timeoutSeconds: z.number().int().min(1).max(3600).optional(),
+  })
+  .strict();
+
+export const refreshBody = z
+  .object({ environment: name, hard: z.boolean().optional() })
+  .strict();
+
+export const terminateBody = z.object({ environment: name }).strict();
+
+export const rolloutActionBody = z
+  .object({
+    environment: name,
+    action: z.enum(['promote', 'promote-full', 'abort', 'retry']),
+  })
+  .strict();
+
+export const timelineQuery = z
+  .object({
+    environment: z.string().optional(),
+    types: z.string().optional(),
+    before: z.iso.datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(200).optional(),
+  })
+  .strict();
+
+export const overviewQuery = z
+  .object({
+    owner: z.string().optional(),
+    system: z.string().optional(),
+    environment: z.string().optional(),
+    status: z.enum(['all', 'problems', 'healthy']).optional(),
+    changedWithinHours: z.coerce
+      .number()
+      .min(0)
+      .max(24 * 30)
+      .optional(),
+  })
+  .strict();

@@ -148,6 +148,69 @@ describe('EntityGitopsContent (legacy export)', () => {
   });
 });
 
+describe('Argo CD status on the pipeline', () => {
+  it('shows version, health and sync, and warns when the data is stale', async () => {
+    const withStatus: EntityEnvironmentsResponse = {
+      ...environments,
+      environments: environments.environments.map((e, i) => ({
+        ...e,
+        ...(i === 0
+          ? {
+              status: {
+                sync: 'Synced' as const,
+                health: 'Healthy' as const,
+                revision: '3bbf550b3c230d117146b482f678c1ea45a27234',
+                images: ['registry.shop.example/shop/cart:1.12.0'],
+                version: '1.12.0',
+                observedAt: new Date().toISOString(),
+                stale: false,
+              },
+            }
+          : {}),
+        ...(i === 1
+          ? {
+              status: {
+                sync: 'OutOfSync' as const,
+                health: 'Suspended' as const,
+                images: [],
+                rollout: { name: 'payments', health: 'Suspended' },
+                observedAt: new Date(Date.now() - 10 * 60_000).toISOString(),
+                stale: true,
+              },
+            }
+          : {}),
+        ...(i === 2
+          ? {
+              statusError:
+                'Argo CD instance local has no application cart-production',
+            }
+          : {}),
+      })),
+    };
+    await render(
+      <EntityGitopsContent />,
+      api(async () => withStatus),
+    );
+    const stages = await screen.findAllByRole('region', {
+      name: /^Environment /,
+    });
+    expect(within(stages[0]).getByText('1.12.0')).toBeInTheDocument();
+    expect(within(stages[0]).getByText('Healthy')).toBeInTheDocument();
+    expect(within(stages[0]).getByText(/at 3bbf550/)).toBeInTheDocument();
+    expect(
+      within(stages[1]).getByText(/waiting for promotion/),
+    ).toBeInTheDocument();
+    expect(
+      within(stages[1]).getByText(/shown as of 10 minutes ago/),
+    ).toBeInTheDocument();
+    expect(
+      within(stages[2]).getByText(
+        'Argo CD instance local has no application cart-production',
+      ),
+    ).toBeInTheDocument();
+  });
+});
+
 describe('EntityGitopsCard', () => {
   it('lists one line per environment', async () => {
     await render(

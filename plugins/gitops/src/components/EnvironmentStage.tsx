@@ -9,6 +9,7 @@ import CallMergeIcon from '@material-ui/icons/CallMerge';
 import CommitIcon from '@material-ui/icons/FiberManualRecord';
 import { EntityEnvironment } from '@shipdeck/plugin-gitops-common';
 import { ago, describeDeployment, strategyLabel } from './format';
+import { ArgoStatus } from './ArgoStatus';
 
 const useStyles = makeStyles(theme => ({
   stage: {
@@ -78,6 +79,9 @@ export function EnvironmentStage(props: { item: EntityEnvironment }) {
           promotes from {environment.promotesFrom}
         </Typography>
       )}
+
+      <Typography className={classes.label}>Running</Typography>
+      <ArgoStatus status={props.item.status} error={props.item.statusError} />
 
       <Typography className={classes.label}>Manifest</Typography>
       <Typography variant="body2" className={classes.mono}>

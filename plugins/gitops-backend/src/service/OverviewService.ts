@@ -1,0 +1,162 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { OverviewResponse, OverviewRow } from '@shipdeck/plugin-gitops-common';
+import { DeploymentStore } from '../database/DeploymentStore';
+import { SnapshotStore } from '../snapshots/SnapshotStore';
+import { environmentStatus } from '../snapshots/environmentStatus';
+import { TargetResolver } from '../targets/TargetResolver';
+
+export interface OverviewQuery {
+  owner?: string;
+  system?: string;
+  environment?: string;
+  status?: 'all' | 'problems' | 'healthy';
+  changedWithinHours?: number;
+}
+
+// Worst first: what on-call should look at comes on top.
+const HEALTH_RANK: Record<string, number> = {
+  Degraded: 0,
+  Missing: 1,
+  Unknown: 2,
+  Progressing: 3,
+  Suspended: 4,
+  Healthy: 5,
+};
+
+const isProblem = (row: OverviewRow) =>
+  !row.status ||
+  row.status.health !== 'Healthy' ||
+  row.status.sync !== 'Synced' ||
+  row.status.stale;
+
+/**
+ * Every service × environment the caller may see, from one catalog query and
+ * three database reads; no Argo CD call however many viewers.
+ */
+export class OverviewService {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly targets: TargetResolver,
+    private readonly store: DeploymentStore,
+    private readonly snapshots: SnapshotStore,
+    private readonly staleAfterMs: number,
+    private readonly applicationUrl: (ref: {
+      instance: string;
+      name: string;
+      namespace?: string;
+    }) => string | undefined,
+  ) {}
+
+  async getOverview(
+    query: OverviewQuery,
+    options: { credentials: BackstageCredentials },
+  ): Promise<OverviewResponse> {
+    const filter: Record<string, string> = { kind: 'component' };
+    if (query.system) filter['spec.system'] = query.system;
+    const { items } = await this.catalog.getEntities({ filter }, options);
+    const entities = items.filter(e => this.targets.isManaged(e));
+    const owner = query.owner
+      ? stringifyEntityRef(
+          parseEntityRef(query.owner, {
+            defaultKind: 'group',
+            defaultNamespace: 'default',
+          }),
+        )
+      : undefined;
+    const targets = entities
+      .filter(e => !owner || relationTargets(e, 'ownedBy').includes(owner))
+      .flatMap(e => {
+        try {
+          return this.targets.resolve(e).map(t => ({ entity: e, target: t }));
+        } catch {
+          return []; // a mis-annotated entity shows on its own page, not here
+        }
+      })
+      .filter(
+        ({ target }) =>
+          !query.environment || target.environment.name === query.environment,
+      );
+
+    const [snapshots, instances, latest] = await Promise.all([
+      this.snapshots.getMany(
+        targets.map(({ target }) => ({
+          instance: target.argocd.instance,
+          namespace: target.argocd.namespace ?? 'argocd',
+          name: target.argocd.name,
+        })),
+      ),
+      this.snapshots.instanceStatuses(),
+      this.store.latestPerTarget(targets.map(({ target }) => target.entityRef)),
+    ]);
+    const byKey = new Map(
+      snapshots.map(s => [`${s.instance}/${s.namespace}/${s.name}`, s]),
+    );
+    const now = Date.now();
+    let rows: OverviewRow[] = targets.map(({ entity, target }) => {
+      const snapshot = byKey.get(
+        `${target.argocd.instance}/${target.argocd.namespace ?? 'argocd'}/${
+          target.argocd.name
+        }`,
+      );
+      const last = latest.get(`${target.entityRef}|${target.environment.name}`);
+      return {
+        entityRef: target.entityRef,
+        title: entity.metadata.title ?? entity.metadata.name,
+        owner:
+          relationTargets(entity, 'ownedBy')[0] ??
+          (entity.spec?.owner as string | undefined),
+        system: entity.spec?.system as string | undefined,
+        environment: target.environment.name,
+        order: target.environment.order,
+        ...(snapshot
+          ? {
+              status: environmentStatus(
+                snapshot,
+                instances.get(target.argocd.instance),
+                {
+                  image: target.manifest.image,
+                  now,
+                  staleAfterMs: this.staleAfterMs,
+                },
+              ),
+            }
+          : {
+              statusError: `Not seen in Argo CD instance ${target.argocd.instance}`,
+            }),
+        ...(last ? { lastDeployment: last } : {}),
+        argocdUrl: this.applicationUrl(target.argocd),
+      };
+    });
+    if (query.status === 'problems') rows = rows.filter(isProblem);
+    if (query.status === 'healthy') rows = rows.filter(r => !isProblem(r));
+    if (query.changedWithinHours !== undefined) {
+      const since = now - query.changedWithinHours * 3600_000;
+      rows = rows.filter(
+        r =>
+          r.lastDeployment && Date.parse(r.lastDeployment.createdAt) >= since,
+      );
+    }
+    rows.sort(
+      (a, b) =>
+        Number(isProblem(b)) - Number(isProblem(a)) ||
+        (HEALTH_RANK[a.status?.health ?? 'Unknown'] ?? 2) -
+          (HEALTH_RANK[b.status?.health ?? 'Unknown'] ?? 2) ||
+        Number(b.status?.sync === 'OutOfSync') -
+          Number(a.status?.sync === 'OutOfSync') ||
+        a.title.localeCompare(b.title) ||
+        a.order - b.order,
+    );
+    return { rows, observedAt: new Date(now).toISOString() };
+  }
+}
+
+function relationTargets(
+  entity: { relations?: Array<{ type: string; targetRef: string }> },
+  type: string,
+) {
+  return (entity.relations ?? [])
+    .filter(r => r.type === type)
+    .map(r => r.targetRef);
+}

@@ -1,0 +1,56 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { Environment } from '@shipdeck/plugin-gitops-common';
+import { ArgoAppRef } from '../argocd/types';
+
+export type RolloutAction = 'promote' | 'promote-full' | 'abort' | 'retry';
+
+export interface SyncRequest {
+  prune?: boolean;
+  dryRun?: boolean;
+  resources?: Array<{
+    group?: string;
+    kind: string;
+    name: string;
+    namespace?: string;
+  }>;
+  /** Wait until synced and healthy (or failed), up to timeoutSeconds. */
+  wait?: boolean;
+  timeoutSeconds?: number;
+}
+
+export interface SyncOutcome {
+  application: ArgoAppRef;
+  url?: string;
+  /** What Argo CD said right after the action, or when waiting ended. */
+  state: string;
+  message: string;
+}
+
+/** An action on one target's Argo CD Application, resolved before authorization. */
+export interface ArgoActionTarget {
+  entityRef: string;
+  environment: Environment;
+  application: ArgoAppRef;
+}
+
+type Options = { credentials: BackstageCredentials };
+
+/** Sync, refresh, terminate and rollout actions on an entity's Applications. */
+export interface SyncService {
+  locate(
+    entityRef: CompoundEntityRef,
+    environment: string,
+    options: Options,
+  ): Promise<ArgoActionTarget>;
+  sync(target: ArgoActionTarget, request: SyncRequest): Promise<SyncOutcome>;
+  refresh(
+    target: ArgoActionTarget,
+    request: { hard?: boolean },
+  ): Promise<SyncOutcome>;
+  terminate(target: ArgoActionTarget): Promise<SyncOutcome>;
+  rolloutAction(
+    target: ArgoActionTarget,
+    action: RolloutAction,
+  ): Promise<SyncOutcome>;
+}

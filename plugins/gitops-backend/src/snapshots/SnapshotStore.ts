@@ -1,0 +1,244 @@
+import { Knex } from 'knex';
+import { ArgoApplication } from '../argocd/types';
+import { AppEvent } from './timelineEvents';
+
+/** An Application as last observed, with when. */
+export interface AppSnapshot {
+  instance: string;
+  namespace: string;
+  name: string;
+  application: ArgoApplication;
+  observedAt: string;
+}
+
+export interface InstanceStatus {
+  instance: string;
+  lastAttemptAt: string;
+  lastSuccessAt?: string;
+  lastError?: string;
+}
+
+export interface AppKey {
+  instance: string;
+  namespace: string;
+  name: string;
+}
+
+interface SnapshotRow {
+  instance: string;
+  namespace: string;
+  name: string;
+  application: string;
+  observed_at: Date | string;
+}
+
+interface InstanceRow {
+  instance: string;
+  last_attempt_at: Date | string;
+  last_success_at: Date | string | null;
+  last_error: string | null;
+}
+
+interface EventRow {
+  id?: number;
+  instance: string;
+  namespace: string;
+  app: string;
+  type: string;
+  at: Date | string;
+  revision: string | null;
+  summary: string;
+  details: string | null;
+  dedupe_key: string;
+}
+
+const iso = (value: Date | string) => new Date(value).toISOString();
+
+/** Stored event, with its id for paging. */
+export type StoredAppEvent = Omit<AppEvent, 'dedupeKey'> & { id: number };
+
+/**
+ * Snapshots of Argo CD Applications and the events derived from them, in the
+ * plugin's database so every replica serves the same answer and a restart
+ * loses nothing.
+ */
+export class SnapshotStore {
+  constructor(private readonly knex: Knex) {}
+
+  async listInstance(instance: string): Promise<AppSnapshot[]> {
+    const rows = await this.knex<SnapshotRow>('gitops_app_snapshots').where({
+      instance,
+    });
+    return rows.map(toSnapshot);
+  }
+
+  async listAll(): Promise<AppSnapshot[]> {
+    const rows = await this.knex<SnapshotRow>('gitops_app_snapshots').orderBy([
+      'instance',
+      'namespace',
+      'name',
+    ]);
+    return rows.map(toSnapshot);
+  }
+
+  async getMany(keys: AppKey[]): Promise<AppSnapshot[]> {
+    if (!keys.length) return [];
+    const rows = await this.knex<SnapshotRow>('gitops_app_snapshots').where(
+      builder => {
+        for (const key of keys) {
+          builder.orWhere({
+            instance: key.instance,
+            namespace: key.namespace,
+            name: key.name,
+          });
+        }
+      },
+    );
+    return rows.map(toSnapshot);
+  }
+
+  /**
+   * Replaces an instance's snapshot with what was just listed: upserts every
+   * app, deletes the ones that are gone.
+   */
+  async replaceInstance(
+    instance: string,
+    snapshots: AppSnapshot[],
+  ): Promise<void> {
+    await this.knex.transaction(async tx => {
+      const rows = snapshots.map(s => ({
+        instance,
+        namespace: s.namespace,
+        name: s.name,
+        application: JSON.stringify(s.application),
+        observed_at: new Date(s.observedAt),
+      }));
+      for (let i = 0; i < rows.length; i += 200) {
+        await tx<SnapshotRow>('gitops_app_snapshots')
+          .insert(rows.slice(i, i + 200))
+          .onConflict(['instance', 'namespace', 'name'])
+          .merge(['application', 'observed_at']);
+      }
+      const keep = new Set(rows.map(r => `${r.namespace}/${r.name}`));
+      const existing = await tx<SnapshotRow>('gitops_app_snapshots')
+        .where({ instance })
+        .select('namespace', 'name');
+      const gone = existing.filter(r => !keep.has(`${r.namespace}/${r.name}`));
+      for (const row of gone) {
+        await tx('gitops_app_snapshots')
+          .where({ instance, namespace: row.namespace, name: row.name })
+          .delete();
+      }
+    });
+  }
+
+  async recordAttempt(
+    instance: string,
+    outcome: { at: string; error?: string },
+  ): Promise<void> {
+    const row: InstanceRow = {
+      instance,
+      last_attempt_at: new Date(outcome.at),
+      last_success_at: outcome.error ? null : new Date(outcome.at),
+      last_error: outcome.error ?? null,
+    };
+    const merge: Array<keyof InstanceRow> = outcome.error
+      ? ['last_attempt_at', 'last_error']
+      : ['last_attempt_at', 'last_success_at', 'last_error'];
+    await this.knex<InstanceRow>('gitops_instance_status')
+      .insert(row)
+      .onConflict('instance')
+      .merge(merge);
+  }
+
+  async instanceStatuses(): Promise<Map<string, InstanceStatus>> {
+    const rows = await this.knex<InstanceRow>('gitops_instance_status');
+    return new Map(
+      rows.map(r => [
+        r.instance,
+        {
+          instance: r.instance,
+          lastAttemptAt: iso(r.last_attempt_at),
+          ...(r.last_success_at
+            ? { lastSuccessAt: iso(r.last_success_at) }
+            : {}),
+          ...(r.last_error ? { lastError: r.last_error } : {}),
+        },
+      ]),
+    );
+  }
+
+  async appendEvents(events: AppEvent[]): Promise<void> {
+    for (let i = 0; i < events.length; i += 200) {
+      await this.knex<EventRow>('gitops_timeline_events')
+        .insert(
+          events.slice(i, i + 200).map(e => ({
+            instance: e.instance,
+            namespace: e.namespace,
+            app: e.app,
+            type: e.type,
+            at: new Date(e.at),
+            revision: e.revision ?? null,
+            summary: e.summary,
+            details: e.details ? JSON.stringify(e.details) : null,
+            dedupe_key: e.dedupeKey.slice(0, 255),
+          })),
+        )
+        .onConflict('dedupe_key')
+        .ignore();
+    }
+  }
+
+  /** Events of some Applications, newest first, before an event id. */
+  async listEvents(
+    apps: AppKey[],
+    options: {
+      before?: number;
+      beforeAt?: string;
+      limit: number;
+      types?: string[];
+    },
+  ): Promise<StoredAppEvent[]> {
+    if (!apps.length) return [];
+    const query = this.knex<EventRow>('gitops_timeline_events')
+      .where(builder => {
+        for (const key of apps) {
+          builder.orWhere({
+            instance: key.instance,
+            namespace: key.namespace,
+            app: key.name,
+          });
+        }
+      })
+      .orderBy([
+        { column: 'at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(options.limit);
+    if (options.before !== undefined) query.where('id', '<', options.before);
+    if (options.beforeAt) query.where('at', '<', new Date(options.beforeAt));
+    if (options.types?.length) query.whereIn('type', options.types);
+    const rows = await query;
+    return rows.map(r => ({
+      id: Number(r.id),
+      instance: r.instance,
+      namespace: r.namespace,
+      app: r.app,
+      type: r.type as AppEvent['type'],
+      at: iso(r.at),
+      ...(r.revision ? { revision: r.revision } : {}),
+      summary: r.summary,
+      ...(r.details ? { details: JSON.parse(r.details) } : {}),
+    }));
+  }
+}
+
+function toSnapshot(row: SnapshotRow): AppSnapshot {
+  return {
+    instance: row.instance,
+    namespace: row.namespace,
+    name: row.name,
+    application: JSON.parse(row.application),
+    observedAt: iso(row.observed_at),
+  };
+}

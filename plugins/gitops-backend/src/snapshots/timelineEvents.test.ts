@@ -1,0 +1,142 @@
+import { ArgoApplication } from '../argocd/types';
+import { changedEnough, eventsBetween } from './timelineEvents';
+
+const where = {
+  instance: 'main',
+  namespace: 'argocd',
+  observedAt: '2026-11-23T10:00:30Z',
+};
+
+function app(status: ArgoApplication['status']): ArgoApplication {
+  return { metadata: { name: 'orders-dev', namespace: 'argocd' }, status };
+}
+
+describe('eventsBetween', () => {
+  it('records nothing on the first look: there is nothing to compare with', () => {
+    expect(
+      eventsBetween(undefined, app({ health: { status: 'Healthy' } }), where),
+    ).toEqual([]);
+  });
+
+  it('records a health transition once, keyed by its transition time', () => {
+    const before = app({ health: { status: 'Progressing' } });
+    const after = app({
+      health: { status: 'Healthy', lastTransitionTime: '2026-11-23T10:00:20Z' },
+    });
+    const events = eventsBetween(before, after, where);
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'health',
+        at: '2026-11-23T10:00:20Z',
+        summary: 'Health Progressing → Healthy',
+        dedupeKey: 'main/argocd/orders-dev:health:2026-11-23T10:00:20Z:Healthy',
+      }),
+    ]);
+    expect(eventsBetween(after, after, where)).toEqual([]);
+  });
+
+  it('keeps the hook results of a finished operation, which Argo CD may delete later', () => {
+    const running = app({
+      operationState: {
+        phase: 'Running',
+        startedAt: '2026-11-23T10:00:00Z',
+        operation: { initiatedBy: { automated: true } },
+      },
+    });
+    const failed = app({
+      operationState: {
+        phase: 'Failed',
+        startedAt: '2026-11-23T10:00:00Z',
+        finishedAt: '2026-11-23T10:00:12Z',
+        message: 'one or more synchronization tasks completed unsuccessfully',
+        operation: { initiatedBy: { automated: true } },
+        syncResult: {
+          revision: 'abcdef1234567890',
+          resources: [
+            {
+              kind: 'Job',
+              name: 'orders-db-migrate',
+              hookType: 'PreSync',
+              hookPhase: 'Failed',
+              message: 'Job has reached the specified backoff limit',
+            },
+            { kind: 'Deployment', name: 'orders', status: 'Synced' },
+          ],
+        },
+      },
+    });
+    expect(eventsBetween(app({}), running, where)).toEqual([
+      expect.objectContaining({
+        type: 'operation-started',
+        summary: 'Sync started (auto-sync)',
+      }),
+    ]);
+    const [finished] = eventsBetween(running, failed, where);
+    expect(finished).toMatchObject({
+      type: 'operation',
+      at: '2026-11-23T10:00:12Z',
+      revision: 'abcdef1234567890',
+      summary: 'Sync Failed at abcdef1 (auto-sync)',
+      details: {
+        message: 'one or more synchronization tasks completed unsuccessfully',
+        hooks: [
+          {
+            hookType: 'PreSync',
+            kind: 'Job',
+            name: 'orders-db-migrate',
+            phase: 'Failed',
+            message: 'Job has reached the specified backoff limit',
+          },
+        ],
+      },
+    });
+  });
+
+  it('turns each new history entry into a deployed event, beyond Argo CD’s ten', () => {
+    const history = (ids: number[]) =>
+      ids.map(id => ({
+        id,
+        revision: `rev${id}`,
+        deployedAt: `2026-11-23T10:0${id % 10}:00Z`,
+        initiatedBy: { username: 'shipdeck' },
+      }));
+    const before = app({ history: history([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) });
+    const after = app({ history: history([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) });
+    const events = eventsBetween(before, after, where).filter(
+      e => e.type === 'deployed',
+    );
+    expect(events.map(e => e.summary)).toEqual([
+      'Deployed rev10 by shipdeck',
+      'Deployed rev11 by shipdeck',
+    ]);
+  });
+});
+
+describe('changedEnough', () => {
+  it('asks for a full look when sync, health or the operation moved', () => {
+    const base = app({
+      sync: { status: 'Synced', revision: 'a' },
+      health: { status: 'Healthy' },
+    });
+    expect(changedEnough(undefined, base)).toBe(false);
+    expect(changedEnough(base, base)).toBe(false);
+    expect(
+      changedEnough(
+        base,
+        app({
+          sync: { status: 'OutOfSync', revision: 'b' },
+          health: { status: 'Healthy' },
+        }),
+      ),
+    ).toBe(true);
+    expect(
+      changedEnough(
+        base,
+        app({
+          sync: { status: 'Synced', revision: 'a' },
+          health: { status: 'Degraded' },
+        }),
+      ),
+    ).toBe(true);
+  });
+});

@@ -1,0 +1,173 @@
+import { ArgoApplication } from '../argocd/types';
+
+/** Something that happened to one Argo CD Application. */
+export interface AppEvent {
+  instance: string;
+  namespace: string;
+  app: string;
+  type:
+    | 'health'
+    | 'sync-status'
+    | 'operation-started'
+    | 'operation'
+    | 'deployed';
+  at: string;
+  revision?: string;
+  summary: string;
+  details?: Record<string, unknown>;
+  /** Same event seen twice (two replicas, two looks) is stored once. */
+  dedupeKey: string;
+}
+
+const TERMINAL = new Set(['Succeeded', 'Failed', 'Error']);
+const short = (sha?: string) => (sha ? sha.slice(0, 7) : 'unknown');
+
+/**
+ * The events between two looks at an Application: health transitions, sync
+ * status changes, operations starting and finishing (with their hooks, which
+ * Argo CD may delete afterwards) and new history entries (which it trims to
+ * ten). Pure: the same two looks always give the same events.
+ */
+export function eventsBetween(
+  previous: ArgoApplication | undefined,
+  current: ArgoApplication,
+  where: { instance: string; namespace: string; observedAt: string },
+): AppEvent[] {
+  const key = `${where.instance}/${where.namespace}/${current.metadata.name}`;
+  const base = {
+    instance: where.instance,
+    namespace: where.namespace,
+    app: current.metadata.name,
+  };
+  const events: AppEvent[] = [];
+  const before = previous?.status;
+  const now = current.status;
+
+  const health = now?.health?.status;
+  if (previous && health && health !== before?.health?.status) {
+    const at = now?.health?.lastTransitionTime ?? where.observedAt;
+    events.push({
+      ...base,
+      type: 'health',
+      at,
+      summary: `Health ${before?.health?.status ?? 'Unknown'} → ${health}`,
+      details: now?.health?.message
+        ? { message: now.health.message }
+        : undefined,
+      dedupeKey: `${key}:health:${at}:${health}`,
+    });
+  }
+
+  const sync = now?.sync?.status;
+  if (
+    previous &&
+    sync &&
+    (sync !== before?.sync?.status ||
+      now?.sync?.revision !== before?.sync?.revision)
+  ) {
+    events.push({
+      ...base,
+      type: 'sync-status',
+      at: where.observedAt,
+      revision: now?.sync?.revision,
+      summary: `${sync} with ${short(now?.sync?.revision)}`,
+      dedupeKey: `${key}:sync:${sync}:${now?.sync?.revision ?? ''}`,
+    });
+  }
+
+  const op = now?.operationState;
+  const prevOp = before?.operationState;
+  if (op?.startedAt) {
+    const sameOperation = prevOp?.startedAt === op.startedAt;
+    const revision = op.syncResult?.revision ?? op.operation?.sync?.revision;
+    if (!sameOperation && !TERMINAL.has(op.phase ?? '')) {
+      events.push({
+        ...base,
+        type: 'operation-started',
+        at: op.startedAt,
+        revision,
+        summary: `Sync started${
+          revision ? ` to ${short(revision)}` : ''
+        }${initiator(op)}`,
+        dedupeKey: `${key}:op:${op.startedAt}:started`,
+      });
+    }
+    if (
+      TERMINAL.has(op.phase ?? '') &&
+      !(sameOperation && prevOp?.phase === op.phase)
+    ) {
+      const hooks = (op.syncResult?.resources ?? [])
+        .filter(r => r.hookType)
+        .map(r => ({
+          hookType: r.hookType,
+          kind: r.kind,
+          name: r.name,
+          phase: r.hookPhase,
+          message: r.message,
+        }));
+      events.push({
+        ...base,
+        type: 'operation',
+        at: op.finishedAt ?? where.observedAt,
+        revision,
+        summary: `Sync ${op.phase}${
+          revision ? ` at ${short(revision)}` : ''
+        }${initiator(op)}`,
+        details: {
+          ...(op.message ? { message: op.message } : {}),
+          ...(hooks.length ? { hooks } : {}),
+          ...(op.operation?.info?.length ? { info: op.operation.info } : {}),
+        },
+        dedupeKey: `${key}:op:${op.startedAt}:${op.phase}`,
+      });
+    }
+  }
+
+  const seen = Math.max(-1, ...(before?.history ?? []).map(h => h.id));
+  for (const entry of now?.history ?? []) {
+    if (previous && entry.id > seen) {
+      const revision = entry.revision ?? entry.revisions?.[0];
+      events.push({
+        ...base,
+        type: 'deployed',
+        at: entry.deployedAt ?? where.observedAt,
+        revision,
+        summary: `Deployed ${short(revision)}${initiatorOf(entry.initiatedBy)}`,
+        details: {
+          historyId: entry.id,
+          deployStartedAt: entry.deployStartedAt,
+        },
+        dedupeKey: `${key}:history:${entry.id}:${entry.deployedAt ?? ''}`,
+      });
+    }
+  }
+  return events;
+}
+
+function initiatorOf(by?: { username?: string; automated?: boolean }) {
+  if (by?.automated) return ' (auto-sync)';
+  return by?.username ? ` by ${by.username}` : '';
+}
+
+function initiator(
+  op: NonNullable<NonNullable<ArgoApplication['status']>['operationState']>,
+) {
+  return initiatorOf(op.operation?.initiatedBy);
+}
+
+/** Whether two looks differ in anything that calls for a full GET of the app. */
+export function changedEnough(
+  previous: ArgoApplication | undefined,
+  current: ArgoApplication,
+): boolean {
+  if (!previous) return false;
+  const a = previous.status;
+  const b = current.status;
+  return (
+    a?.sync?.status !== b?.sync?.status ||
+    a?.sync?.revision !== b?.sync?.revision ||
+    a?.health?.status !== b?.health?.status ||
+    a?.operationState?.phase !== b?.operationState?.phase ||
+    a?.operationState?.startedAt !== b?.operationState?.startedAt
+  );
+}
