@@ -8,9 +8,15 @@ const port = Number(process.env.ARGOCD_EMULATOR_PORT ?? 7010);
 const repoDir = resolve(process.env.ARGOCD_EMULATOR_REPO ?? 'data/manifests');
 const token = process.env.ARGOCD_TOKEN ?? 'shipdeck-demo-token';
 
+// The demo's rollouts take a few seconds, as real ones with readiness probes
+// do, so people can watch a deployment move through its steps.
 const emulator = createEmulator({
   repoDir,
   token,
+  timings: {
+    hookMs: Number(process.env.ARGOCD_EMULATOR_HOOK_MS ?? 4000),
+    progressingMs: Number(process.env.ARGOCD_EMULATOR_PROGRESSING_MS ?? 8000),
+  },
   log: message => process.stderr.write(`${message}\n`),
 });
 

@@ -56,13 +56,16 @@ export async function startExampleBackend(options: {
   seedFrom?: string;
   permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
   extraLocal?: Array<{ name: string; path: string; seedFrom: string }>;
+  /** Extra features, e.g. a scheduler the test drives by hand. */
+  features?: Parameters<typeof startTestBackend>[0]['features'];
+  /** Where the bare manifest repository goes (default: a new temporary folder). */
+  repoDir?: string;
   /** Adjusts the gitops config, e.g. to turn on image checks. */
   gitops?: (config: Record<string, any>) => Record<string, any>;
 }) {
-  const repoDir = join(
-    mkdtempSync(join(tmpdir(), 'shipdeck-it-')),
-    'manifests.git',
-  );
+  const repoDir =
+    options.repoDir ??
+    join(mkdtempSync(join(tmpdir(), 'shipdeck-it-')), 'manifests.git');
   const { server } = await startTestBackend({
     features: [
       gitopsPlugin,
@@ -80,6 +83,7 @@ export async function startExampleBackend(options: {
       mockServices.permissions.factory({
         result: options.permission ?? AuthorizeResult.ALLOW,
       }),
+      ...(options.features ?? []),
     ],
   });
   const git = (...args: string[]) =>

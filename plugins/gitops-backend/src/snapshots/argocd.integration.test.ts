@@ -1,0 +1,290 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  coreServices,
+  createServiceFactory,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { createEmulator } from '@shipdeck/argocd-emulator';
+import request from 'supertest';
+import { seedLocalRepositories } from '../scm/seedLocalRepositories';
+import {
+  examplesDir,
+  startExampleBackend,
+} from '../__testUtils__/exampleBackend';
+import { SNAPSHOT_TASK_ID } from '../plugin';
+
+jest.setTimeout(180_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+/** A scheduler whose tasks run only when the test says so. */
+class HandDrivenScheduler {
+  readonly #tasks = new Map<string, () => Promise<void>>();
+  async scheduleTask(task: { id: string; fn: () => Promise<void> }) {
+    this.#tasks.set(task.id, task.fn);
+  }
+  async triggerTask(id: string) {
+    await this.#tasks.get(id)?.();
+  }
+  createScheduledTaskRunner() {
+    return {
+      run: (task: { id: string; fn: () => Promise<void> }) =>
+        this.scheduleTask(task),
+    };
+  }
+  async getScheduledTasks() {
+    return [];
+  }
+  async cancelTask() {}
+}
+const user = mockCredentials.user.header('user:default/guest');
+
+/**
+ * The backend against the Argo CD emulator over HTTP, both watching one bare
+ * manifest repository: what a user sees in the demo, with short timings.
+ */
+async function start() {
+  const repoDir = join(
+    mkdtempSync(join(tmpdir(), 'shipdeck-argo-')),
+    'manifests.git',
+  );
+  await seedLocalRepositories({
+    config: mockServices.rootConfig({
+      data: {
+        gitops: {
+          manifests: {
+            local: [
+              {
+                name: 'demo',
+                path: repoDir,
+                seedFrom: join(examplesDir, 'manifests'),
+              },
+            ],
+          },
+        },
+      },
+    }),
+    logger: mockServices.logger.mock(),
+  });
+  const emulator = createEmulator({
+    repoDir,
+    token: 'test-token',
+    timings: {
+      pollIntervalMs: 200,
+      operationStartMs: 50,
+      hookMs: 300,
+      syncMs: 200,
+      progressingMs: 600,
+      postOperationReconcileMs: 200,
+    },
+  });
+  const { url, close } = await emulator.start();
+  const tasks = new HandDrivenScheduler();
+  const backend = await startExampleBackend({
+    knex: await databases.init('SQLITE_3'),
+    repoDir,
+    features: [
+      createServiceFactory({
+        service: coreServices.scheduler,
+        deps: {},
+        factory: () => tasks as unknown as SchedulerService,
+      }),
+    ],
+    gitops: config => ({
+      ...config,
+      argocd: { instances: [{ name: 'local', url, token: 'test-token' }] },
+      staleAfterSeconds: 30,
+    }),
+  });
+  const look = () => tasks.triggerTask(SNAPSHOT_TASK_ID);
+  const environments = async (service: string) => {
+    await look();
+    const res = await request(backend.server)
+      .get(`/api/gitops/entities/default/component/${service}/environments`)
+      .set('Authorization', user)
+      .expect(200);
+    return res.body.environments as any[];
+  };
+  /** Looks until `done` holds for an environment, recording each state seen. */
+  const until = async (
+    service: string,
+    env: string,
+    done: (e: any) => boolean,
+  ) => {
+    const seen: string[] = [];
+    for (let i = 0; i < 150; i++) {
+      const e = (await environments(service)).find(
+        x => x.environment.name === env,
+      );
+      const state = `${e.status?.sync}/${e.status?.health}/${e.status?.version}`;
+      if (seen[seen.length - 1] !== state) seen.push(state);
+      if (done(e)) return { e, seen };
+      await new Promise(r => setTimeout(r, 100));
+    }
+    throw new Error(
+      `${service} in ${env} never got there; saw ${seen.join(' → ')}`,
+    );
+  };
+  const post = (path: string, body: object) =>
+    request(backend.server)
+      .post(`/api/gitops${path}`)
+      .set('Authorization', user)
+      .send(body);
+  return { emulator, close, backend, look, environments, until, post };
+}
+
+describe('Shipdeck against the Argo CD emulator', () => {
+  it('shows a deployment rolling out, without anyone pressing refresh, and advances its record', async () => {
+    const { close, look, until, post } = await start();
+    try {
+      await look();
+      await until('cart', 'dev', e => e.status?.version === '1.12.0');
+      await post('/entities/default/component/cart/deployments', {
+        environment: 'dev',
+        version: '1.13.0',
+      }).expect(202);
+      const { e, seen } = await until(
+        'cart',
+        'dev',
+        x =>
+          x.status?.version === '1.13.0' &&
+          x.status?.health === 'Healthy' &&
+          x.lastDeployment?.status === 'healthy',
+      );
+      expect(e.status).toMatchObject({
+        sync: 'Synced',
+        health: 'Healthy',
+        stale: false,
+      });
+      // On the way it was out of sync or progressing, not just old then new.
+      expect(
+        seen.some(
+          s => s.startsWith('OutOfSync') || s.includes('/Progressing/'),
+        ),
+      ).toBe(true);
+      expect(e.lastDeployment.steps.map((s: any) => s.name)).toEqual(
+        expect.arrayContaining(['requested', 'committed', 'healthy']),
+      );
+    } finally {
+      await close();
+    }
+  });
+
+  it('stops a blue-green service at a paused Rollout until a rollout action promotes it', async () => {
+    const { close, look, until, post } = await start();
+    try {
+      await look();
+      await post('/entities/default/component/payments/deployments', {
+        environment: 'dev',
+        version: '5.0.2',
+      }).expect(202);
+      const paused = await until(
+        'payments',
+        'dev',
+        x => x.status?.health === 'Suspended',
+      );
+      expect(paused.e.status.rollout).toMatchObject({
+        name: 'payments',
+        health: 'Suspended',
+      });
+      await new Promise(r => setTimeout(r, 1500));
+      expect((await until('payments', 'dev', () => true)).e.status.health).toBe(
+        'Suspended',
+      );
+
+      const promoted = await post(
+        '/entities/default/component/payments/rollout-actions',
+        {
+          environment: 'dev',
+          action: 'promote',
+        },
+      ).expect(200);
+      expect(promoted.body.message).toBe('Ran resume on Rollout payments');
+      const done = await until(
+        'payments',
+        'dev',
+        x => x.status?.health === 'Healthy',
+      );
+      expect(done.e.status.version).toBe('5.0.2');
+
+      const again = await post(
+        '/entities/default/component/payments/rollout-actions',
+        {
+          environment: 'dev',
+          action: 'promote',
+        },
+      ).expect(409);
+      expect(again.body.error.message).toContain("'resume' action is disabled");
+    } finally {
+      await close();
+    }
+  });
+
+  it('keeps more than ten deployments per target in the timeline', async () => {
+    const { close, look, until, post, backend } = await start();
+    try {
+      await look();
+      for (let i = 1; i <= 12; i++) {
+        await post('/entities/default/component/cart/deployments', {
+          environment: 'dev',
+          version: `2.0.${i}`,
+        }).expect(202);
+        await until(
+          'cart',
+          'dev',
+          x =>
+            x.status?.version === `2.0.${i}` && x.status?.health === 'Healthy',
+        );
+      }
+      const res = await request(backend.server)
+        .get(
+          '/api/gitops/entities/default/component/cart/timeline?environment=dev&limit=200',
+        )
+        .set('Authorization', user)
+        .expect(200);
+      const kinds = res.body.events.map((e: any) => e.kind);
+      expect(kinds.filter((k: string) => k === 'deployment')).toHaveLength(12);
+      expect(
+        kinds.filter((k: string) => k === 'deployed').length,
+      ).toBeGreaterThanOrEqual(12);
+      const deployed = res.body.events.filter(
+        (e: any) => e.kind === 'deployed',
+      );
+      expect(deployed.every((e: any) => e.deploymentId)).toBe(true);
+    } finally {
+      await close();
+    }
+  });
+
+  it('serves stale data, not errors, while the instance is down', async () => {
+    const { close, look, environments, emulator, backend, until } =
+      await start();
+    try {
+      const before = await until(
+        'cart',
+        'dev',
+        e => e.status?.version === '1.12.0',
+      );
+      expect(before.e.status.stale).toBe(false);
+      emulator.setFaults({ down: true });
+      await look();
+      const after = await environments('cart');
+      expect(after[0].status).toMatchObject({ version: '1.12.0', stale: true });
+      const overview = await request(backend.server)
+        .get('/api/gitops/overview')
+        .set('Authorization', user)
+        .expect(200);
+      expect(overview.body.rows.every((r: any) => r.status.stale)).toBe(true);
+    } finally {
+      emulator.clearFaults();
+      await close();
+    }
+  });
+});
