@@ -6,6 +6,8 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { gitopsPermissions } from '@shipdeck/plugin-gitops-common';
 import { HttpArgoCdClient } from './argocd/HttpArgoCdClient';
+import { readApplicationLocatorOptions } from './argocd/ApplicationLocator';
+import { ApplicationRefs } from './snapshots/ApplicationRefs';
 import { DatabaseDeploymentStore } from './database/DatabaseDeploymentStore';
 import { OciRegistryClient } from './registry/OciRegistryClient';
 import { createRouter } from './router';
@@ -67,6 +69,11 @@ export const gitopsPlugin = createBackendPlugin({
           argocd.instances().includes(ref.instance)
             ? argocd.applicationUrl(ref)
             : undefined;
+        const refs = new ApplicationRefs(
+          snapshots,
+          readApplicationLocatorOptions(config),
+          applicationUrl,
+        );
         const staleAfterMs =
           (config.getOptionalNumber('gitops.staleAfterSeconds') ?? 120) * 1000;
 
@@ -103,6 +110,7 @@ export const gitopsPlugin = createBackendPlugin({
           targets,
           store,
           snapshots,
+          refs,
           staleAfterMs,
         });
         const deployments = new AuthorizedDeploymentService(
@@ -142,7 +150,7 @@ export const gitopsPlugin = createBackendPlugin({
           deps.permissions,
         );
         const sync = new AuthorizedSyncService(
-          new DefaultSyncService(catalog, targets, argocd, lookAgain),
+          new DefaultSyncService(catalog, targets, argocd, refs, lookAgain),
           deps.permissions,
         );
 
@@ -161,6 +169,7 @@ export const gitopsPlugin = createBackendPlugin({
               targets,
               store,
               snapshots,
+              refs,
               applicationUrl,
             ),
             overview: new OverviewService(
@@ -169,6 +178,7 @@ export const gitopsPlugin = createBackendPlugin({
               store,
               snapshots,
               staleAfterMs,
+              refs,
               applicationUrl,
             ),
           }),

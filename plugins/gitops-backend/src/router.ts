@@ -31,6 +31,7 @@ import {
   refreshBody,
   terminateBody,
   rolloutActionBody,
+  argoRollbackBody,
   timelineQuery,
   overviewQuery,
 } from './service/requestSchemas';
@@ -265,6 +266,15 @@ export async function createRouter(options: {
       actionType: 'terminate',
       schema: terminateBody,
       run: target => sync.terminate(target),
+    },
+    {
+      path: 'argocd-rollbacks',
+      actionType: 'argocd-rollback',
+      schema: argoRollbackBody,
+      run: (target, body) => {
+        const { historyId, prune } = parseBody(argoRollbackBody, body);
+        return sync.rollback(target, { historyId, prune });
+      },
     },
     {
       path: 'rollout-actions',

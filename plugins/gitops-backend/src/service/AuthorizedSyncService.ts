@@ -53,4 +53,10 @@ export class AuthorizedSyncService implements SyncService {
   rolloutAction(target: ArgoActionTarget, action: RolloutAction) {
     return this.inner.rolloutAction(target, action);
   }
+  rollback(
+    target: ArgoActionTarget,
+    request: { historyId: number; prune?: boolean },
+  ) {
+    return this.inner.rollback(target, request);
+  }
 }

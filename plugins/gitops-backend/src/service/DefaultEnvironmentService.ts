@@ -11,8 +11,9 @@ import {
 } from '@shipdeck/plugin-gitops-common';
 import { DeploymentStore } from '../database/DeploymentStore';
 import { TargetResolver } from '../targets/TargetResolver';
-import { SnapshotStore } from '../snapshots/SnapshotStore';
+import { InstanceStatus, SnapshotStore } from '../snapshots/SnapshotStore';
 import { environmentStatus } from '../snapshots/environmentStatus';
+import { ApplicationRefs, LocatedTarget } from '../snapshots/ApplicationRefs';
 import { EnvironmentService } from './EnvironmentService';
 
 /**
@@ -26,6 +27,7 @@ export class DefaultEnvironmentService implements EnvironmentService {
     targets: TargetResolver;
     store: DeploymentStore;
     snapshots: SnapshotStore;
+    refs: ApplicationRefs;
     /** Snapshot data older than this is flagged stale. */
     staleAfterMs: number;
   }) {
@@ -34,6 +36,7 @@ export class DefaultEnvironmentService implements EnvironmentService {
       options.targets,
       options.store,
       options.snapshots,
+      options.refs,
       options.staleAfterMs,
     );
   }
@@ -43,6 +46,7 @@ export class DefaultEnvironmentService implements EnvironmentService {
     private readonly targets: TargetResolver,
     private readonly store: DeploymentStore,
     private readonly snapshots: SnapshotStore,
+    private readonly refs: ApplicationRefs,
     private readonly staleAfterMs: number,
   ) {}
 
@@ -63,7 +67,10 @@ export class DefaultEnvironmentService implements EnvironmentService {
     if (!this.targets.isManaged(entity)) {
       return { entityRef, managed: false, environments: [], observedAt };
     }
-    const targets = this.targets.resolve(entity);
+    const targets: LocatedTarget[] = await this.refs.locate(
+      entity,
+      this.targets.resolve(entity),
+    );
     const keyOf = (t: { instance: string; namespace?: string; name: string }) =>
       `${t.instance}/${t.namespace ?? 'argocd'}/${t.name}`;
     // Three reads, whatever the number of environments; no Argo CD call.
@@ -103,16 +110,23 @@ export class DefaultEnvironmentService implements EnvironmentService {
                 }),
               }
             : {
-                statusError: instance?.lastSuccessAt
-                  ? `Argo CD instance ${target.argocd.instance} has no application ${target.argocd.name}`
-                  : `Argo CD instance ${
-                      target.argocd.instance
-                    } has not been read yet${
-                      instance?.lastError ? `: ${instance.lastError}` : ''
-                    }`,
+                statusError:
+                  target.argocdError ?? whyNoStatus(target.argocd, instance),
               }),
         };
       }),
     };
   }
+}
+
+/** Why an environment has no status: an unknown app, or an unread instance. */
+function whyNoStatus(
+  app: { instance: string; name: string },
+  instance?: InstanceStatus,
+): string {
+  if (instance?.lastSuccessAt) {
+    return `Argo CD instance ${app.instance} has no application ${app.name}`;
+  }
+  const error = instance?.lastError ? `: ${instance.lastError}` : '';
+  return `Argo CD instance ${app.instance} has not been read yet${error}`;
 }

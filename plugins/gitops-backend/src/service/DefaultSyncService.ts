@@ -8,6 +8,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ArgoCdClient, ArgoResourceRef } from '../argocd/types';
 import { assessDeployment, waitForDeployment } from '../argocd/waitForSync';
 import { TargetResolver } from '../targets/TargetResolver';
+import { ApplicationRefs } from '../snapshots/ApplicationRefs';
 import {
   ArgoActionTarget,
   RolloutAction,
@@ -34,6 +35,7 @@ export class DefaultSyncService implements SyncService {
     private readonly catalog: CatalogService,
     private readonly targets: TargetResolver,
     private readonly client: ArgoCdClient,
+    private readonly refs: ApplicationRefs,
     private readonly afterAction: () => void = () => {},
   ) {}
 
@@ -53,9 +55,9 @@ export class DefaultSyncService implements SyncService {
         `${stringifyEntityRef(entity)} is not set up for Shipdeck`,
       );
     }
-    const target = this.targets
-      .resolve(entity)
-      .find(t => t.environment.name === environment);
+    const target = (
+      await this.refs.locate(entity, this.targets.resolve(entity))
+    ).find(t => t.environment.name === environment);
     if (!target) {
       throw new InputError(
         `${stringifyEntityRef(
@@ -65,6 +67,9 @@ export class DefaultSyncService implements SyncService {
           .map(t => t.environment.name)
           .join(', ')}`,
       );
+    }
+    if (target.argocdError) {
+      throw new InputError(target.argocdError);
     }
     return {
       entityRef: target.entityRef,
@@ -181,6 +186,39 @@ export class DefaultSyncService implements SyncService {
       target,
       'requested',
       `Ran ${argoAction} on Rollout ${rollout.name}`,
+    );
+  }
+
+  async rollback(
+    target: ArgoActionTarget,
+    request: { historyId: number; prune?: boolean },
+  ): Promise<SyncOutcome> {
+    const app = await this.client.getApplication(target.application);
+    if (app.spec?.syncPolicy?.automated) {
+      throw new ConflictError(
+        `${target.application.name} has auto-sync on, so Argo CD would undo a rollback at once; roll back through Git instead (POST …/rollbacks)`,
+      );
+    }
+    const history = app.status?.history ?? [];
+    const entry = history.find(h => h.id === request.historyId);
+    if (!entry) {
+      throw new InputError(
+        `${target.application.name} has no history entry ${
+          request.historyId
+        }; it has ${history.map(h => h.id).join(', ') || 'none'}`,
+      );
+    }
+    await this.client.rollback(target.application, {
+      id: request.historyId,
+      prune: request.prune,
+    });
+    this.afterAction();
+    return this.#outcome(
+      target,
+      'syncing',
+      `Rolling back to history ${request.historyId} (${(
+        entry.revision ?? ''
+      ).slice(0, 7)})`,
     );
   }
 

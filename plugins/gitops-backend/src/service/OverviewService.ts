@@ -6,6 +6,7 @@ import { DeploymentStore } from '../database/DeploymentStore';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
 import { environmentStatus } from '../snapshots/environmentStatus';
 import { TargetResolver } from '../targets/TargetResolver';
+import { ApplicationRefs } from '../snapshots/ApplicationRefs';
 
 export interface OverviewQuery {
   owner?: string;
@@ -42,6 +43,7 @@ export class OverviewService {
     private readonly store: DeploymentStore,
     private readonly snapshots: SnapshotStore,
     private readonly staleAfterMs: number,
+    private readonly refs: ApplicationRefs,
     private readonly applicationUrl: (ref: {
       instance: string;
       name: string;
@@ -65,15 +67,24 @@ export class OverviewService {
           }),
         )
       : undefined;
-    const targets = entities
-      .filter(e => !owner || relationTargets(e, 'ownedBy').includes(owner))
-      .flatMap(e => {
+    const owned = entities.filter(
+      e => !owner || relationTargets(e, 'ownedBy').includes(owner),
+    );
+    const located = await Promise.all(
+      owned.map(async entity => {
         try {
-          return this.targets.resolve(e).map(t => ({ entity: e, target: t }));
+          const targets = await this.refs.locate(
+            entity,
+            this.targets.resolve(entity),
+          );
+          return targets.map(target => ({ entity, target }));
         } catch {
           return []; // a mis-annotated entity shows on its own page, not here
         }
-      })
+      }),
+    );
+    const targets = located
+      .flat()
       .filter(
         ({ target }) =>
           !query.environment || target.environment.name === query.environment,

@@ -53,4 +53,12 @@ export interface SyncService {
     target: ArgoActionTarget,
     action: RolloutAction,
   ): Promise<SyncOutcome>;
+  /**
+   * Argo CD's own rollback to a history entry. Argo CD refuses it while
+   * auto-sync is on (a 409 says so); roll back through Git then.
+   */
+  rollback(
+    target: ArgoActionTarget,
+    request: { historyId: number; prune?: boolean },
+  ): Promise<SyncOutcome>;
 }

@@ -13,6 +13,7 @@ import {
 import { DeploymentStore } from '../database/DeploymentStore';
 import { SnapshotStore, StoredAppEvent } from '../snapshots/SnapshotStore';
 import { TargetResolver } from '../targets/TargetResolver';
+import { ApplicationRefs } from '../snapshots/ApplicationRefs';
 
 /**
  * An entity's timeline: Shipdeck's deployment records merged with what Argo
@@ -25,6 +26,7 @@ export class TimelineService {
     private readonly targets: TargetResolver,
     private readonly store: DeploymentStore,
     private readonly snapshots: SnapshotStore,
+    private readonly refs: ApplicationRefs,
     private readonly applicationUrl: (ref: {
       instance: string;
       name: string;
@@ -48,7 +50,7 @@ export class TimelineService {
         `No entity ${stringifyEntityRef(ref)} in the catalog`,
       );
     if (!this.targets.isManaged(entity)) return { events: [] };
-    let targets = this.targets.resolve(entity);
+    let targets = await this.refs.locate(entity, this.targets.resolve(entity));
     if (query.environment) {
       targets = targets.filter(t => t.environment.name === query.environment);
       if (!targets.length) {

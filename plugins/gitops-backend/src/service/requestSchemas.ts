@@ -138,3 +138,11 @@ export const overviewQuery = z
       .optional(),
   })
   .strict();
+
+export const argoRollbackBody = z
+  .object({
+    environment: name,
+    historyId: z.number().int().min(0),
+    prune: z.boolean().optional(),
+  })
+  .strict();

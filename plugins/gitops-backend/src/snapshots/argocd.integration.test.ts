@@ -15,6 +15,7 @@ import { createEmulator } from '@shipdeck/argocd-emulator';
 import request from 'supertest';
 import { seedLocalRepositories } from '../scm/seedLocalRepositories';
 import {
+  exampleEntities,
   examplesDir,
   startExampleBackend,
 } from '../__testUtils__/exampleBackend';
@@ -97,9 +98,28 @@ async function start() {
         factory: () => tasks as unknown as SchedulerService,
       }),
     ],
+    entities: [
+      ...exampleEntities(),
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: 'cart-by-selector',
+          namespace: 'default',
+          annotations: {
+            'argocd/app-selector': 'app.kubernetes.io/name=cart',
+            'shipdeck.io/image': 'registry.shop.example/shop/cart',
+          },
+        },
+        spec: { type: 'service', owner: 'group:default/team-shop' },
+      },
+    ],
     gitops: config => ({
       ...config,
-      argocd: { instances: [{ name: 'local', url, token: 'test-token' }] },
+      argocd: {
+        instances: [{ name: 'local', url, token: 'test-token' }],
+        environmentLabel: 'shop.example/environment',
+      },
       staleAfterSeconds: 30,
     }),
   });
@@ -258,6 +278,66 @@ describe('Shipdeck against the Argo CD emulator', () => {
         (e: any) => e.kind === 'deployed',
       );
       expect(deployed.every((e: any) => e.deploymentId)).toBe(true);
+    } finally {
+      await close();
+    }
+  });
+
+  it('syncs and waits, and uses Argo CD rollback only where auto-sync is off', async () => {
+    const { close, until, post } = await start();
+    try {
+      await until('cart', 'production', e => e.status?.version === '1.11.2');
+      const synced = await post('/entities/default/component/cart/sync', {
+        environment: 'production',
+        wait: true,
+        timeoutSeconds: 60,
+      }).expect(200);
+      expect(synced.body).toMatchObject({
+        state: 'healthy',
+        application: { name: 'cart-production' },
+      });
+
+      const rolledBack = await post(
+        '/entities/default/component/cart/argocd-rollbacks',
+        {
+          environment: 'production',
+          historyId: 0,
+        },
+      ).expect(200);
+      expect(rolledBack.body.message).toMatch(/^Rolling back to history 0/);
+
+      const refused = await post(
+        '/entities/default/component/cart/argocd-rollbacks',
+        {
+          environment: 'dev',
+          historyId: 0,
+        },
+      ).expect(409);
+      expect(refused.body.error.message).toContain('has auto-sync on');
+
+      const bad = await post('/entities/default/component/cart/sync', {
+        environment: 'dev',
+        prune: 'yes',
+      }).expect(400);
+      expect(bad.body.error.message).toContain('prune');
+    } finally {
+      await close();
+    }
+  });
+
+  it('finds Applications by the argocd/app-selector annotation of existing Argo CD plugins', async () => {
+    const { close, until } = await start();
+    try {
+      const { e } = await until(
+        'cart-by-selector',
+        'staging',
+        x => x.status?.version === '1.11.4',
+      );
+      expect(e.argocd).toMatchObject({
+        instance: 'local',
+        name: 'cart-staging',
+      });
+      expect(e.status).toMatchObject({ sync: 'Synced', health: 'Healthy' });
     } finally {
       await close();
     }
