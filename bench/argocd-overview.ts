@@ -71,6 +71,8 @@ interface Shipdeck {
   snapshots: SnapshotStore;
   /** Where the instrumented look spent its time (reset per look). */
   tally: Tally;
+  /** Time of the overview's database reads (reset per viewer phase). */
+  viewTally: Tally;
   /** http://127.0.0.1:<port>/api/gitops */
   baseUrl: string;
   close(): Promise<void>;
@@ -119,7 +121,8 @@ async function startShipdeck(
   );
 
   // The refresher gets instrumented views of the same client and stores.
-  const tally: Tally = new Map();
+  const tally = new Tally();
+  const viewTally = new Tally();
   const refresher = new SnapshotRefresher(
     instrument(
       client,
@@ -180,11 +183,16 @@ async function startShipdeck(
       refs,
       applicationUrl,
     ),
+    // Instrumented like the refresher's, to split a view's time.
     overview: new OverviewService(
       catalog,
       targets,
-      store,
-      snapshots,
+      instrument(store, { latestPerTarget: 'latestPerTarget' }, viewTally),
+      instrument(
+        snapshots,
+        { getMany: 'getMany', instanceStatuses: 'instanceStatuses' },
+        viewTally,
+      ),
       staleAfterMs,
       refs,
       applicationUrl,
@@ -212,6 +220,7 @@ async function startShipdeck(
     refresher,
     snapshots,
     tally,
+    viewTally,
     baseUrl: `http://127.0.0.1:${port}/api/gitops`,
     async close() {
       server.closeAllConnections();
@@ -229,7 +238,8 @@ interface Look {
   lists: number;
   gets: number;
   ms: number;
-  tally: Tally;
+  /** Calls and summed ms per step. */
+  steps: Tally['byLabel'];
 }
 
 const sum = (counts: Record<string, number>) =>
@@ -264,19 +274,18 @@ async function look(shipdeck: Shipdeck, apps: number): Promise<Look> {
   const stored = (await shipdeck.snapshots.listAll()).length;
   if (stored !== apps) throw new Error(`stored ${stored} of ${apps} apps`);
 
-  const tally = new Map(shipdeck.tally);
   return {
     calls,
-    lists: tally.get('argocd list')?.calls ?? 0,
-    gets: tally.get('argocd get')?.calls ?? 0,
+    lists: shipdeck.tally.calls('argocd list'),
+    gets: shipdeck.tally.calls('argocd get'),
     ms,
-    tally,
+    steps: new Map(shipdeck.tally.byLabel),
   };
 }
 
 /** Where a look's time went; summed over the three instances, which run in parallel. */
-function breakdown(tally: Tally) {
-  return [...tally]
+function breakdown(steps: Look['steps']) {
+  return [...steps]
     .map(([label, { calls, ms }]) => `${label} ${ms.toFixed(0)} ms/${calls}`)
     .join(', ');
 }
@@ -294,6 +303,11 @@ interface ViewRow {
   /** Upstream calls during the phase, from Shipdeck's client and from Argo CD's side. */
   clientCalls: number;
   argoRequests: number;
+  /**
+   * Mean wall time per view with a database read in flight (the overview's
+   * three reads run in parallel, queued on SQLite's one connection).
+   */
+  dbMsPerView: number;
 }
 
 /** A route that answered: its size and how it held up under viewers. */
@@ -324,6 +338,7 @@ async function views(
 ): Promise<ViewRow> {
   const clientBefore = shipdeck.client.callCounts();
   const argoBefore = await fleet.requestCounts();
+  shipdeck.viewTally.clear();
   const result = await runViewers({
     url,
     viewers,
@@ -347,6 +362,9 @@ async function views(
     bytes: result.bytes,
     clientCalls,
     argoRequests,
+    // Includes the viewers' unmeasured first requests: a mean per view.
+    dbMsPerView:
+      shipdeck.viewTally.busyMs / shipdeck.viewTally.calls('getMany'),
   };
 }
 
@@ -511,9 +529,9 @@ function printLooks(r: SizeResult) {
       .map(l => l.ms.toFixed(0))
       .join(', ')}`,
   );
-  console.log(`    first look time:  ${breakdown(r.first.tally)}`);
+  console.log(`    first look time:  ${breakdown(r.first.steps)}`);
   console.log(
-    `    steady look time: ${breakdown(r.steady[r.steady.length - 1].tally)}`,
+    `    steady look time: ${breakdown(r.steady[r.steady.length - 1].steps)}`,
   );
   console.log(
     '    (ms/calls per step, summed over the 3 instances, which are looked at in parallel)',
@@ -557,6 +575,18 @@ function printRoute(label: string, route: RouteFigures | RouteFailure) {
       v.clientCalls / v.requests,
     ]),
   );
+  // Alone, a view's time is its own: split it into database and the rest.
+  const alone = route.views.find(v => v.viewers === 1);
+  if (alone) {
+    const perRequest = 1000 / alone.perSecond;
+    console.log(
+      `    one viewer, mean per view ${ms(perRequest)} ms: database ${ms(
+        alone.dbMsPerView,
+      )} ms (3 reads in parallel, parsing stored snapshots included), rest ${ms(
+        perRequest - alone.dbMsPerView,
+      )} ms (catalog, targets, rows, JSON, HTTP)`,
+    );
+  }
   return route.views.reduce((a, v) => a + v.clientCalls + v.argoRequests, 0);
 }
 

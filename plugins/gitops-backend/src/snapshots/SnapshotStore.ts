@@ -82,19 +82,23 @@ export class SnapshotStore {
   }
 
   async getMany(keys: AppKey[]): Promise<AppSnapshot[]> {
-    if (!keys.length) return [];
-    const rows = await this.knex<SnapshotRow>('gitops_app_snapshots').where(
-      builder => {
-        for (const key of keys) {
-          builder.orWhere({
-            instance: key.instance,
-            namespace: key.namespace,
-            name: key.name,
-          });
-        }
-      },
-    );
-    return rows.map(toSnapshot);
+    const snapshots: AppSnapshot[] = [];
+    // In batches: one OR clause per key, and SQLite caps expression depth at 1000.
+    for (let i = 0; i < keys.length; i += 200) {
+      const rows = await this.knex<SnapshotRow>('gitops_app_snapshots').where(
+        builder => {
+          for (const key of keys.slice(i, i + 200)) {
+            builder.orWhere({
+              instance: key.instance,
+              namespace: key.namespace,
+              name: key.name,
+            });
+          }
+        },
+      );
+      snapshots.push(...rows.map(toSnapshot));
+    }
+    return snapshots;
   }
 
   /**
