@@ -11,7 +11,12 @@ import {
 } from '@shipdeck/plugin-gitops-common';
 import { DeploymentStore } from '../database/DeploymentStore';
 import { TargetResolver } from '../targets/TargetResolver';
-import { InstanceStatus, SnapshotStore } from '../snapshots/SnapshotStore';
+import {
+  appKey,
+  appKeyString,
+  InstanceStatus,
+  SnapshotStore,
+} from '../snapshots/SnapshotStore';
 import { environmentStatus } from '../snapshots/environmentStatus';
 import { ApplicationRefs, LocatedTarget } from '../snapshots/ApplicationRefs';
 import { EnvironmentService } from './EnvironmentService';
@@ -71,28 +76,20 @@ export class DefaultEnvironmentService implements EnvironmentService {
       entity,
       this.targets.resolve(entity),
     );
-    const keyOf = (t: { instance: string; namespace?: string; name: string }) =>
-      `${t.instance}/${t.namespace ?? 'argocd'}/${t.name}`;
     // Three reads, whatever the number of environments; no Argo CD call.
     const [latest, snapshots, instances] = await Promise.all([
       this.store.latestPerEnvironment(entityRef),
-      this.snapshots.getMany(
-        targets.map(t => ({
-          instance: t.argocd.instance,
-          namespace: t.argocd.namespace ?? 'argocd',
-          name: t.argocd.name,
-        })),
-      ),
+      this.snapshots.getMany(targets.map(t => appKey(t.argocd))),
       this.snapshots.instanceStatuses(),
     ]);
-    const byKey = new Map(snapshots.map(s => [keyOf(s), s]));
+    const byKey = new Map(snapshots.map(s => [appKeyString(s), s]));
     const now = Date.now();
     return {
       entityRef,
       managed: true,
       observedAt,
       environments: targets.map(target => {
-        const snapshot = byKey.get(keyOf(target.argocd));
+        const snapshot = byKey.get(appKeyString(target.argocd));
         const instance = instances.get(target.argocd.instance);
         return {
           environment: target.environment,

@@ -3,7 +3,11 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { OverviewResponse, OverviewRow } from '@shipdeck/plugin-gitops-common';
 import { DeploymentStore } from '../database/DeploymentStore';
-import { SnapshotStore } from '../snapshots/SnapshotStore';
+import {
+  appKey,
+  appKeyString,
+  SnapshotStore,
+} from '../snapshots/SnapshotStore';
 import { environmentStatus } from '../snapshots/environmentStatus';
 import { TargetResolver } from '../targets/TargetResolver';
 import { ApplicationRefs } from '../snapshots/ApplicationRefs';
@@ -92,25 +96,15 @@ export class OverviewService {
 
     const [snapshots, instances, latest] = await Promise.all([
       this.snapshots.getMany(
-        targets.map(({ target }) => ({
-          instance: target.argocd.instance,
-          namespace: target.argocd.namespace ?? 'argocd',
-          name: target.argocd.name,
-        })),
+        targets.map(({ target }) => appKey(target.argocd)),
       ),
       this.snapshots.instanceStatuses(),
       this.store.latestPerTarget(targets.map(({ target }) => target.entityRef)),
     ]);
-    const byKey = new Map(
-      snapshots.map(s => [`${s.instance}/${s.namespace}/${s.name}`, s]),
-    );
+    const byKey = new Map(snapshots.map(s => [appKeyString(s), s]));
     const now = Date.now();
     let rows: OverviewRow[] = targets.map(({ entity, target }) => {
-      const snapshot = byKey.get(
-        `${target.argocd.instance}/${target.argocd.namespace ?? 'argocd'}/${
-          target.argocd.name
-        }`,
-      );
+      const snapshot = byKey.get(appKeyString(target.argocd));
       const last = latest.get(`${target.entityRef}|${target.environment.name}`);
       return {
         entityRef: target.entityRef,

@@ -11,7 +11,12 @@ import {
   TimelineResponse,
 } from '@shipdeck/plugin-gitops-common';
 import { DeploymentStore } from '../database/DeploymentStore';
-import { SnapshotStore, StoredAppEvent } from '../snapshots/SnapshotStore';
+import {
+  appKey,
+  appKeyString,
+  SnapshotStore,
+  StoredAppEvent,
+} from '../snapshots/SnapshotStore';
 import { TargetResolver } from '../targets/TargetResolver';
 import { ApplicationRefs } from '../snapshots/ApplicationRefs';
 
@@ -77,11 +82,7 @@ export class TimelineService {
       query.types?.length && !appTypes?.length
         ? Promise.resolve([])
         : this.snapshots.listEvents(
-            targets.map(t => ({
-              instance: t.argocd.instance,
-              namespace: t.argocd.namespace ?? 'argocd',
-              name: t.argocd.name,
-            })),
+            targets.map(t => appKey(t.argocd)),
             {
               limit: limit + 1,
               types: appTypes?.length ? appTypes : undefined,
@@ -89,21 +90,20 @@ export class TimelineService {
             },
           ),
     ]);
-    const envOfApp = new Map(
-      targets.map(t => [
-        `${t.argocd.instance}/${t.argocd.namespace ?? 'argocd'}/${
-          t.argocd.name
-        }`,
-        t,
-      ]),
-    );
+    const envOfApp = new Map(targets.map(t => [appKeyString(t.argocd), t]));
     const byCommit = new Map(
       records.filter(r => r.commitSha).map(r => [r.commitSha!, r]),
     );
     const events: TimelineEvent[] = [
       ...records.map(r => fromRecord(r)),
       ...appEvents.map(e => {
-        const target = envOfApp.get(`${e.instance}/${e.namespace}/${e.app}`)!;
+        const target = envOfApp.get(
+          appKeyString({
+            instance: e.instance,
+            namespace: e.namespace,
+            name: e.app,
+          }),
+        )!;
         return fromAppEvent(
           e,
           target.environment.name,

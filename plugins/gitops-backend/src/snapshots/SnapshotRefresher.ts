@@ -3,7 +3,13 @@ import { DeploymentRecord } from '@shipdeck/plugin-gitops-common';
 import { DeploymentStore } from '../database/DeploymentStore';
 import { ArgoApplication, ArgoCdClient } from '../argocd/types';
 import { assessDeployment } from '../argocd/waitForSync';
-import { AppSnapshot, SnapshotStore } from './SnapshotStore';
+import {
+  appKey,
+  appKeyString,
+  AppSnapshot,
+  DEFAULT_APP_NAMESPACE,
+  SnapshotStore,
+} from './SnapshotStore';
 import { AppEvent, changedEnough, eventsBetween } from './timelineEvents';
 
 /**
@@ -37,10 +43,8 @@ const RECORD_STATUS: Partial<Record<string, DeploymentRecord['status']>> = {
   failed: 'failed',
 };
 
-const keyOf = (instance: string, namespace: string, name: string) =>
-  `${instance}/${namespace}/${name}`;
 const namespaceOf = (app: ArgoApplication) =>
-  app.metadata.namespace ?? 'argocd';
+  app.metadata.namespace ?? DEFAULT_APP_NAMESPACE;
 
 /** Keeps the field projection of the fresh listing and the rest of the last full look. */
 function merge(
@@ -99,22 +103,24 @@ export class SnapshotRefresher {
       });
       const previous = new Map(
         (await this.snapshots.listInstance(instance)).map(s => [
-          keyOf(instance, s.namespace, s.name),
+          appKeyString(s),
           s,
         ]),
       );
       const watched = new Set(
         inFlight
           .filter(r => r.argocd?.instance === instance)
-          .map(r =>
-            keyOf(instance, r.argocd!.namespace ?? 'argocd', r.argocd!.name),
-          ),
+          .map(r => appKeyString(r.argocd!)),
       );
       const events: AppEvent[] = [];
       const next: AppSnapshot[] = [];
       const queue = items.map(item => async () => {
         const namespace = namespaceOf(item);
-        const key = keyOf(instance, namespace, item.metadata.name);
+        const key = appKeyString({
+          instance,
+          namespace,
+          name: item.metadata.name,
+        });
         const before = previous.get(key)?.application;
         const full =
           changedEnough(before, item) || watched.has(key)
@@ -178,25 +184,15 @@ export class SnapshotRefresher {
         await this.#supersede(record, current);
       }
     }
-    const keys = [...newest.values()].map(r => ({
-      instance: r.argocd!.instance,
-      namespace: r.argocd!.namespace ?? 'argocd',
-      name: r.argocd!.name,
-    }));
+    const keys = [...newest.values()].map(r => appKey(r.argocd!));
     const apps = new Map(
       (await this.snapshots.getMany(keys)).map(s => [
-        keyOf(s.instance, s.namespace, s.name),
+        appKeyString(s),
         s.application,
       ]),
     );
     for (const record of newest.values()) {
-      const app = apps.get(
-        keyOf(
-          record.argocd!.instance,
-          record.argocd!.namespace ?? 'argocd',
-          record.argocd!.name,
-        ),
-      );
+      const app = apps.get(appKeyString(record.argocd!));
       if (!app) continue;
       const { state, reason } = assessDeployment(app, {
         revision: record.commitSha,

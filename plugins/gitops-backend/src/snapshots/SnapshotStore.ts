@@ -24,6 +24,32 @@ export interface AppKey {
   name: string;
 }
 
+/** Argo CD's control-plane namespace: where an Application lives unless it says otherwise. */
+export const DEFAULT_APP_NAMESPACE = 'argocd';
+
+/** The key an Application is stored under: (instance, namespace, name). */
+export function appKey(ref: {
+  instance: string;
+  namespace?: string;
+  name: string;
+}): AppKey {
+  return {
+    instance: ref.instance,
+    namespace: ref.namespace ?? DEFAULT_APP_NAMESPACE,
+    name: ref.name,
+  };
+}
+
+/** {@link appKey} as one string, for maps. */
+export function appKeyString(ref: {
+  instance: string;
+  namespace?: string;
+  name: string;
+}): string {
+  const key = appKey(ref);
+  return `${key.instance}/${key.namespace}/${key.name}`;
+}
+
 interface SnapshotRow {
   instance: string;
   namespace: string;
