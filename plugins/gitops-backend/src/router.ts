@@ -16,6 +16,7 @@ import {
   DeploymentService,
 } from './service/DeploymentService';
 import { EnvironmentService } from './service/EnvironmentService';
+import { actorOf } from './service/catalogEntities';
 import { SyncService } from './service/SyncService';
 import { TimelineService } from './service/TimelineService';
 import { OverviewService } from './service/OverviewService';
@@ -399,14 +400,6 @@ export async function createRouter(options: {
   });
 
   return router;
-}
-
-function actorOf(auth: AuthService, credentials: BackstageCredentials): string {
-  if (auth.isPrincipal(credentials, 'user'))
-    return credentials.principal.userEntityRef;
-  if (auth.isPrincipal(credentials, 'service'))
-    return credentials.principal.subject;
-  return 'unknown';
 }
 
 function parseEntityParams(params: Record<string, string>) {

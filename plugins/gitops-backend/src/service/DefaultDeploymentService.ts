@@ -33,6 +33,7 @@ import {
   RollbackRequest,
 } from './DeploymentService';
 import { describeEdits, pullRequestBody } from './changeSetText';
+import { actorOf, readEntity } from './catalogEntities';
 
 type Options = { credentials: BackstageCredentials };
 
@@ -252,7 +253,7 @@ export class DefaultDeploymentService implements DeploymentService {
     if (plan.environment.verifyImages) {
       await this.#verifyImages(plan);
     }
-    const actor = this.#actor(options.credentials);
+    const actor = actorOf(this.auth, options.credentials);
     const changeSetId = randomUUID();
     const pullRequest = plan.environment.pullRequest;
     const requestedAt = new Date().toISOString();
@@ -384,39 +385,13 @@ export class DefaultDeploymentService implements DeploymentService {
   }
 
   async #entity(ref: CompoundEntityRef, options: Options): Promise<Entity> {
-    const entity = await this.catalog.getEntityByRef(ref, options);
-    if (!entity) {
-      throw new NotFoundError(
-        `No entity ${stringifyEntityRef(ref)} in the catalog`,
-      );
-    }
-    if (!this.targets.isManaged(entity)) {
-      throw new InputError(
-        `${stringifyEntityRef(entity)} is not set up for Shipdeck: add the ${
-          SHIPDECK_ANNOTATIONS.image
-        } and ${
-          SHIPDECK_ANNOTATIONS.manifestRepo
-        } (or argocd/app-name) annotations`,
-      );
-    }
+    const entity = await readEntity(this.catalog, ref, options);
+    this.targets.requireManaged(entity);
     return entity;
   }
 
   #target(entity: Entity, environment: string): Target {
-    const target = this.targets
-      .resolve(entity)
-      .find(t => t.environment.name === environment);
-    if (!target) {
-      const known = this.targets.resolve(entity).map(t => t.environment.name);
-      throw new InputError(
-        `${stringifyEntityRef(
-          entity,
-        )} does not run in environment '${environment}'; it runs in ${known.join(
-          ', ',
-        )}`,
-      );
-    }
-    return target;
+    return this.targets.resolveEnvironment(entity, environment);
   }
 
   #unknownEnvironment(name: string) {
@@ -488,16 +463,6 @@ export class DefaultDeploymentService implements DeploymentService {
       .replace(/\{sha\}/g, sha)
       .replace(/\{sha7\}/g, sha.slice(0, 7))
       .replace(/\{ref\}/g, gitRef.replace(/[^\w.-]/g, '-'));
-  }
-
-  #actor(credentials: BackstageCredentials): string {
-    if (this.auth.isPrincipal(credentials, 'user')) {
-      return credentials.principal.userEntityRef;
-    }
-    if (this.auth.isPrincipal(credentials, 'service')) {
-      return credentials.principal.subject;
-    }
-    return 'unknown';
   }
 
   #pullRequestBranch(plan: DeploymentPlan): string {

@@ -3,7 +3,6 @@ import {
   CompoundEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   Environment,
@@ -19,6 +18,7 @@ import {
 } from '../snapshots/SnapshotStore';
 import { environmentStatus } from '../snapshots/environmentStatus';
 import { ApplicationRefs, LocatedTarget } from '../snapshots/ApplicationRefs';
+import { readEntity } from './catalogEntities';
 import { EnvironmentService } from './EnvironmentService';
 
 /**
@@ -64,10 +64,7 @@ export class DefaultEnvironmentService implements EnvironmentService {
     options: { credentials: BackstageCredentials },
   ): Promise<EntityEnvironmentsResponse> {
     const entityRef = stringifyEntityRef(ref);
-    const entity = await this.catalog.getEntityByRef(ref, options);
-    if (!entity) {
-      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
-    }
+    const entity = await readEntity(this.catalog, ref, options);
     const observedAt = new Date().toISOString();
     if (!this.targets.isManaged(entity)) {
       return { entityRef, managed: false, environments: [], observedAt };

@@ -1,14 +1,12 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import {
-  CompoundEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { ConflictError, InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ArgoCdClient, ArgoResourceRef } from '../argocd/types';
 import { assessDeployment, waitForDeployment } from '../argocd/waitForSync';
 import { TargetResolver } from '../targets/TargetResolver';
 import { ApplicationRefs } from '../snapshots/ApplicationRefs';
+import { readEntity } from './catalogEntities';
 import {
   ArgoActionTarget,
   RolloutAction,
@@ -44,30 +42,11 @@ export class DefaultSyncService implements SyncService {
     environment: string,
     options: { credentials: BackstageCredentials },
   ): Promise<ArgoActionTarget> {
-    const entity = await this.catalog.getEntityByRef(ref, options);
-    if (!entity) {
-      throw new NotFoundError(
-        `No entity ${stringifyEntityRef(ref)} in the catalog`,
-      );
-    }
-    if (!this.targets.isManaged(entity)) {
-      throw new InputError(
-        `${stringifyEntityRef(entity)} is not set up for Shipdeck`,
-      );
-    }
-    const target = (
-      await this.refs.locate(entity, this.targets.resolve(entity))
-    ).find(t => t.environment.name === environment);
-    if (!target) {
-      throw new InputError(
-        `${stringifyEntityRef(
-          entity,
-        )} does not run in environment '${environment}'; it runs in ${this.targets
-          .resolve(entity)
-          .map(t => t.environment.name)
-          .join(', ')}`,
-      );
-    }
+    const entity = await readEntity(this.catalog, ref, options);
+    this.targets.requireManaged(entity);
+    const [target] = await this.refs.locate(entity, [
+      this.targets.resolveEnvironment(entity, environment),
+    ]);
     if (target.argocdError) {
       throw new InputError(target.argocdError);
     }

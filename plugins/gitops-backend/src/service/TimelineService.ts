@@ -3,7 +3,6 @@ import {
   CompoundEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   DeploymentRecord,
@@ -19,6 +18,7 @@ import {
 } from '../snapshots/SnapshotStore';
 import { TargetResolver } from '../targets/TargetResolver';
 import { ApplicationRefs } from '../snapshots/ApplicationRefs';
+import { readEntity } from './catalogEntities';
 
 /**
  * An entity's timeline: Shipdeck's deployment records merged with what Argo
@@ -49,23 +49,14 @@ export class TimelineService {
     },
     options: { credentials: BackstageCredentials },
   ): Promise<TimelineResponse> {
-    const entity = await this.catalog.getEntityByRef(ref, options);
-    if (!entity)
-      throw new NotFoundError(
-        `No entity ${stringifyEntityRef(ref)} in the catalog`,
-      );
+    const entity = await readEntity(this.catalog, ref, options);
     if (!this.targets.isManaged(entity)) return { events: [] };
-    let targets = await this.refs.locate(entity, this.targets.resolve(entity));
-    if (query.environment) {
-      targets = targets.filter(t => t.environment.name === query.environment);
-      if (!targets.length) {
-        throw new InputError(
-          `${stringifyEntityRef(entity)} does not run in environment '${
-            query.environment
-          }'`,
-        );
-      }
-    }
+    const targets = await this.refs.locate(
+      entity,
+      query.environment
+        ? [this.targets.resolveEnvironment(entity, query.environment)]
+        : this.targets.resolve(entity),
+    );
     const limit = query.limit ?? 50;
     const wantsDeployments =
       !query.types?.length || query.types.includes('deployment');

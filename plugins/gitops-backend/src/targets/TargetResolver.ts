@@ -98,6 +98,35 @@ export class TargetResolver {
     );
   }
 
+  /** Throws an InputError saying what to add when Shipdeck cannot act on the entity. */
+  requireManaged(entity: Entity): void {
+    if (!this.isManaged(entity)) {
+      throw new InputError(
+        `${stringifyEntityRef(entity)} is not set up for Shipdeck: add the ${
+          SHIPDECK_ANNOTATIONS.image
+        } and ${
+          SHIPDECK_ANNOTATIONS.manifestRepo
+        } (or argocd/app-name) annotations`,
+      );
+    }
+  }
+
+  /** The entity's target in one environment; an InputError names the ones it has. */
+  resolveEnvironment(entity: Entity, environment: string): Target {
+    const targets = this.resolve(entity);
+    const target = targets.find(t => t.environment.name === environment);
+    if (!target) {
+      throw new InputError(
+        `${stringifyEntityRef(
+          entity,
+        )} does not run in environment '${environment}'; it runs in ${targets
+          .map(t => t.environment.name)
+          .join(', ')}`,
+      );
+    }
+    return target;
+  }
+
   /** The entity's targets in promotion order; an InputError explains a bad annotation. */
   resolve(entity: Entity): Target[] {
     const annotations = entity.metadata.annotations ?? {};
