@@ -105,14 +105,12 @@ async function startShipdeck(
   const targets = TargetResolver.fromConfig(config);
   const client = new HttpArgoCdClient(fleet.instances, { logger });
   const catalog = inMemoryCatalog(syntheticEntities(services));
+  // Undefined for an instance that is not configured.
   const applicationUrl = (ref: {
     instance: string;
     name: string;
     namespace?: string;
-  }) =>
-    client.instances().includes(ref.instance)
-      ? client.applicationUrl(ref)
-      : undefined;
+  }) => client.applicationUrl(ref);
   // Selector-named apps are found in the snapshot; ours are named, so a no-op.
   const refs = new ApplicationRefs(
     snapshots,

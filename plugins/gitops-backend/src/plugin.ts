@@ -61,14 +61,12 @@ export const gitopsPlugin = createBackendPlugin({
         const store = await DatabaseDeploymentStore.create({ database });
         const snapshots = store.snapshots();
         const argocd = HttpArgoCdClient.fromConfig(config, { logger });
+        // Undefined for an instance that is not configured.
         const applicationUrl = (ref: {
           instance: string;
           name: string;
           namespace?: string;
-        }) =>
-          argocd.instances().includes(ref.instance)
-            ? argocd.applicationUrl(ref)
-            : undefined;
+        }) => argocd.applicationUrl(ref);
         const refs = new ApplicationRefs(
           snapshots,
           readApplicationLocatorOptions(config),
