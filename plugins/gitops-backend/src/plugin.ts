@@ -124,24 +124,26 @@ export const gitopsPlugin = createBackendPlugin({
               cache: deps.cache,
             }),
             afterCommit: committed => {
-              // Argo CD polls Git every few minutes; ask it to look at the commit now.
-              for (const target of committed) {
-                if (!argocd.instances().includes(target.argocd.instance))
-                  continue;
-                argocd
-                  .getApplication(
-                    {
-                      instance: target.argocd.instance,
-                      name: target.argocd.name,
-                      namespace: target.argocd.namespace,
-                    },
-                    { refresh: 'normal' },
-                  )
-                  .then(lookAgain, error =>
-                    logger.warn(
-                      `Refresh of ${target.argocd.name} failed: ${error}`,
+              // Argo CD polls Git every few minutes; ask it to look at the
+              // commit now, then take one new look at all of them.
+              const refreshes = committed
+                .filter(t => argocd.instances().includes(t.argocd.instance))
+                .map(({ argocd: app }) =>
+                  argocd
+                    .getApplication(
+                      {
+                        instance: app.instance,
+                        name: app.name,
+                        namespace: app.namespace,
+                      },
+                      { refresh: 'normal' },
+                    )
+                    .catch(error =>
+                      logger.warn(`Refresh of ${app.name} failed: ${error}`),
                     ),
-                  );
+                );
+              if (refreshes.length) {
+                Promise.all(refreshes).then(lookAgain);
               }
             },
           }),
