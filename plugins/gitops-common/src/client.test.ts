@@ -99,4 +99,79 @@ describe('GitopsClient', () => {
       },
     });
   });
+
+  function recordingClient() {
+    const calls: Array<{ url: string; init?: RequestInit }> = [];
+    const client = new GitopsClient({
+      discoveryApi,
+      fetchApi: {
+        fetch: (async (url: string, init?: RequestInit) => {
+          calls.push({ url, init });
+          return new Response('{}', {
+            status: 202,
+            headers: { 'content-type': 'application/json' },
+          });
+        }) as typeof fetch,
+      },
+    });
+    return { client, calls };
+  }
+
+  it('posts each kind of deployment to its route, with the idempotency key', async () => {
+    const { client, calls } = recordingClient();
+    await client.requestDeployment(
+      'component:default/cart',
+      { type: 'deploy', environment: 'dev', version: '1.2.3' },
+      { idempotencyKey: 'k-1' },
+    );
+    await client.requestDeployment('component:default/cart', {
+      type: 'promote',
+      from: 'dev',
+      to: 'staging',
+    });
+    await client.previewDeployment('component:default/cart', {
+      type: 'rollback',
+      environment: 'dev',
+      to: '1.0.0',
+    });
+    expect(calls.map(c => [c.url, c.init?.method, c.init?.body])).toEqual([
+      [
+        'http://backstage.test/api/gitops/entities/default/component/cart/deployments',
+        'POST',
+        '{"environment":"dev","version":"1.2.3"}',
+      ],
+      [
+        'http://backstage.test/api/gitops/entities/default/component/cart/promotions',
+        'POST',
+        '{"from":"dev","to":"staging"}',
+      ],
+      [
+        'http://backstage.test/api/gitops/entities/default/component/cart/rollbacks',
+        'POST',
+        '{"environment":"dev","to":"1.0.0","dryRun":true}',
+      ],
+    ]);
+    expect(calls[0].init?.headers).toMatchObject({ 'Idempotency-Key': 'k-1' });
+    expect(calls[1].init?.headers).not.toHaveProperty('Idempotency-Key');
+  });
+
+  it('builds query strings only from the filters given', async () => {
+    const { client, calls } = recordingClient();
+    await client.getTimeline(
+      { kind: 'Component', namespace: 'default', name: 'cart' },
+      { environment: 'dev', types: ['deployment', 'health'], limit: 20 },
+    );
+    await client.getOverview({ status: 'problems', owner: '' });
+    await client.getMetrics({
+      entity: { kind: 'Component', namespace: 'default', name: 'cart' },
+      days: 30,
+    });
+    await client.getDeployment('a/b');
+    expect(calls.map(c => c.url)).toEqual([
+      'http://backstage.test/api/gitops/entities/default/component/cart/timeline?environment=dev&types=deployment%2Chealth&limit=20',
+      'http://backstage.test/api/gitops/overview?status=problems',
+      'http://backstage.test/api/gitops/metrics?entity=component%3Adefault%2Fcart&days=30',
+      'http://backstage.test/api/gitops/deployments/a%2Fb',
+    ]);
+  });
 });

@@ -1,7 +1,24 @@
 import { ResponseError } from '@backstage/errors';
-import { CompoundEntityRef } from '@backstage/catalog-model';
+import {
+  CompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { entityPath } from './entityRefs';
-import { Environment, EntityEnvironmentsResponse } from './types';
+import {
+  ArgoActionOutcome,
+  DeploymentOutcome,
+  DeploymentPreview,
+  DeploymentRecord,
+  DeploymentRequest,
+  Environment,
+  EntityEnvironmentsResponse,
+  MetricsResponse,
+  OverviewFilter,
+  OverviewResponse,
+  RolloutAction,
+  TimelineQuery,
+  TimelineResponse,
+} from './types';
 
 /**
  * What the client needs to find and call the gitops backend. Structurally
@@ -17,6 +34,23 @@ export interface GitopsClientOptions {
 }
 
 /**
+ * An entity, by string ref (`component:default/cart`) or compound ref.
+ *
+ * @public
+ */
+export type EntityRefLike = string | CompoundEntityRef;
+
+/**
+ * Per-call options of the mutating methods.
+ *
+ * @public
+ */
+export interface MutationOptions {
+  /** Sent as `Idempotency-Key`: a retried call with the same key is answered once. */
+  idempotencyKey?: string;
+}
+
+/**
  * Typed client of the gitops backend's REST API.
  *
  * @public
@@ -24,9 +58,48 @@ export interface GitopsClientOptions {
 export interface GitopsApi {
   getConfiguredEnvironments(): Promise<Environment[]>;
   getEntityEnvironments(
-    entity: string | CompoundEntityRef,
+    entity: EntityRefLike,
   ): Promise<EntityEnvironmentsResponse>;
+  /** Deploy, promote or roll back: a commit or a pull request. */
+  requestDeployment(
+    entity: EntityRefLike,
+    request: DeploymentRequest,
+    options?: MutationOptions,
+  ): Promise<DeploymentOutcome>;
+  /** The same request as a dry run: what would change, nothing written. */
+  previewDeployment(
+    entity: EntityRefLike,
+    request: DeploymentRequest,
+  ): Promise<DeploymentPreview>;
+  sync(
+    entity: EntityRefLike,
+    request: { environment: string; prune?: boolean; dryRun?: boolean },
+  ): Promise<ArgoActionOutcome>;
+  refresh(
+    entity: EntityRefLike,
+    request: { environment: string; hard?: boolean },
+  ): Promise<ArgoActionOutcome>;
+  rolloutAction(
+    entity: EntityRefLike,
+    request: { environment: string; action: RolloutAction },
+  ): Promise<ArgoActionOutcome>;
+  getDeployment(id: string): Promise<DeploymentRecord>;
+  getTimeline(
+    entity: EntityRefLike,
+    query?: TimelineQuery,
+  ): Promise<TimelineResponse>;
+  getOverview(filter?: OverviewFilter): Promise<OverviewResponse>;
+  getMetrics(query?: {
+    entity?: EntityRefLike;
+    days?: number;
+  }): Promise<MetricsResponse>;
 }
+
+const DEPLOYMENT_PATHS: Record<DeploymentRequest['type'], string> = {
+  deploy: 'deployments',
+  promote: 'promotions',
+  rollback: 'rollbacks',
+};
 
 /**
  * The default {@link GitopsApi} implementation, over HTTP.
@@ -43,24 +116,134 @@ export class GitopsClient implements GitopsApi {
   }
 
   async getConfiguredEnvironments(): Promise<Environment[]> {
-    const body = await this.#get<{ environments: Environment[] }>(
+    const body = await this.#call<{ environments: Environment[] }>(
+      'GET',
       '/environments',
     );
     return body.environments;
   }
 
   async getEntityEnvironments(
-    entity: string | CompoundEntityRef,
+    entity: EntityRefLike,
   ): Promise<EntityEnvironmentsResponse> {
-    return this.#get(`${entityPath(entity)}/environments`);
+    return this.#call('GET', `${entityPath(entity)}/environments`);
   }
 
-  async #get<T>(path: string): Promise<T> {
+  async requestDeployment(
+    entity: EntityRefLike,
+    request: DeploymentRequest,
+    options?: MutationOptions,
+  ): Promise<DeploymentOutcome> {
+    const { type, ...body } = request;
+    return this.#call(
+      'POST',
+      `${entityPath(entity)}/${DEPLOYMENT_PATHS[type]}`,
+      body,
+      options?.idempotencyKey
+        ? { 'Idempotency-Key': options.idempotencyKey }
+        : undefined,
+    );
+  }
+
+  async previewDeployment(
+    entity: EntityRefLike,
+    request: DeploymentRequest,
+  ): Promise<DeploymentPreview> {
+    const { type, ...body } = request;
+    return this.#call(
+      'POST',
+      `${entityPath(entity)}/${DEPLOYMENT_PATHS[type]}`,
+      { ...body, dryRun: true },
+    );
+  }
+
+  async sync(
+    entity: EntityRefLike,
+    request: { environment: string; prune?: boolean; dryRun?: boolean },
+  ): Promise<ArgoActionOutcome> {
+    return this.#call('POST', `${entityPath(entity)}/sync`, request);
+  }
+
+  async refresh(
+    entity: EntityRefLike,
+    request: { environment: string; hard?: boolean },
+  ): Promise<ArgoActionOutcome> {
+    return this.#call('POST', `${entityPath(entity)}/refresh`, request);
+  }
+
+  async rolloutAction(
+    entity: EntityRefLike,
+    request: { environment: string; action: RolloutAction },
+  ): Promise<ArgoActionOutcome> {
+    return this.#call('POST', `${entityPath(entity)}/rollout-actions`, request);
+  }
+
+  async getDeployment(id: string): Promise<DeploymentRecord> {
+    return this.#call('GET', `/deployments/${encodeURIComponent(id)}`);
+  }
+
+  async getTimeline(
+    entity: EntityRefLike,
+    query: TimelineQuery = {},
+  ): Promise<TimelineResponse> {
+    return this.#call(
+      'GET',
+      `${entityPath(entity)}/timeline${queryString({
+        environment: query.environment,
+        types: query.types?.length ? query.types.join(',') : undefined,
+        before: query.before,
+        limit: query.limit,
+      })}`,
+    );
+  }
+
+  async getOverview(filter: OverviewFilter = {}): Promise<OverviewResponse> {
+    return this.#call('GET', `/overview${queryString({ ...filter })}`);
+  }
+
+  async getMetrics(
+    query: { entity?: EntityRefLike; days?: number } = {},
+  ): Promise<MetricsResponse> {
+    const entity =
+      typeof query.entity === 'object'
+        ? stringifyEntityRef(query.entity)
+        : query.entity;
+    return this.#call(
+      'GET',
+      `/metrics${queryString({ entity, days: query.days })}`,
+    );
+  }
+
+  async #call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<T> {
     const baseUrl = await this.#discoveryApi.getBaseUrl('gitops');
-    const response = await this.#fetch(`${baseUrl}${path}`);
+    const response = await this.#fetch(`${baseUrl}${path}`, {
+      method,
+      ...(body === undefined
+        ? {}
+        : {
+            body: JSON.stringify(body),
+            headers: { 'Content-Type': 'application/json', ...headers },
+          }),
+    });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as T;
   }
+}
+
+function queryString(
+  params: Record<string, string | number | undefined>,
+): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
 }

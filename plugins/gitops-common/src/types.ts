@@ -165,6 +165,8 @@ export interface EntityEnvironment {
   status?: EnvironmentStatus;
   /** Why there is no status, e.g. the Application does not exist in Argo CD. */
   statusError?: string;
+  /** A pull request Shipdeck opened for this environment that is still open. */
+  pendingPullRequest?: PullRequestInfo & { deploymentId?: string };
 }
 
 /**
@@ -249,4 +251,172 @@ export interface OverviewRow {
 export interface OverviewResponse {
   rows: OverviewRow[];
   observedAt: string;
+}
+
+/**
+ * A pull request of a manifest repository that Shipdeck opened.
+ *
+ * @public
+ */
+export interface PullRequestInfo {
+  number: number;
+  url: string;
+  state: 'open' | 'closed' | 'merged';
+}
+
+/**
+ * Response of the deploy, promote and roll back routes: 202 when something
+ * was written, 200 with `unchanged: true` when every target already ran it.
+ *
+ * @public
+ */
+export interface DeploymentOutcome {
+  unchanged: boolean;
+  message: string;
+  changeSetId?: string;
+  commitSha?: string;
+  commitUrl?: string;
+  pullRequest?: PullRequestInfo & { created?: boolean };
+  deployments: DeploymentRecord[];
+}
+
+/**
+ * A deploy, promote or roll back request, as the entity routes take it.
+ *
+ * @public
+ */
+export type DeploymentRequest =
+  | { type: 'deploy'; environment: string; version?: string; gitRef?: string }
+  | { type: 'promote'; from: string; to: string }
+  | { type: 'rollback'; environment: string; to: string };
+
+/**
+ * What a deployment would change, answered with `dryRun: true`: nothing is
+ * written, but the request is validated and authorized as the real one.
+ *
+ * @public
+ */
+export interface DeploymentPreview {
+  dryRun: true;
+  /** True when every target already runs the version: confirming does nothing. */
+  unchanged: boolean;
+  summary: string;
+  /** How the change would land in the environment. */
+  mode: 'commit' | 'pull-request';
+  repository: string;
+  branch: string;
+  changes: Array<{
+    entityRef: string;
+    environment: string;
+    /** The manifest file, relative to the repository root. */
+    path: string;
+    fromVersion?: string;
+    toVersion: string;
+    /** Unified diff of the file; empty when it would not change. */
+    diff: string;
+  }>;
+}
+
+/**
+ * The rollout actions of an Argo Rollout.
+ *
+ * @public
+ */
+export type RolloutAction = 'promote' | 'promote-full' | 'abort' | 'retry';
+
+/**
+ * Response of the Argo CD action routes (sync, refresh, rollout actions…).
+ *
+ * @public
+ */
+export interface ArgoActionOutcome {
+  application: { instance: string; name: string; namespace?: string };
+  url?: string;
+  /** What Argo CD said right after the action. */
+  state: string;
+  message: string;
+}
+
+/**
+ * Filters of `GET /overview`.
+ *
+ * @public
+ */
+export interface OverviewFilter {
+  owner?: string;
+  system?: string;
+  environment?: string;
+  status?: 'all' | 'problems' | 'healthy';
+  changedWithinHours?: number;
+}
+
+/**
+ * Filters and paging of an entity's timeline.
+ *
+ * @public
+ */
+export interface TimelineQuery {
+  environment?: string;
+  types?: TimelineEvent['kind'][];
+  /** An event's `at`: only older events. */
+  before?: string;
+  limit?: number;
+}
+
+/**
+ * Delivery metrics (DORA) of one environment over the window.
+ *
+ * @public
+ */
+export interface EnvironmentMetrics {
+  environment: string;
+  /** Deployments (Shipdeck records) created in the window. */
+  deployments: number;
+  deploymentsPerWeek: number;
+  /** One entry per day of the window, oldest first (UTC dates, YYYY-MM-DD). */
+  daily: Array<{ date: string; deployments: number; failures: number }>;
+  /**
+   * From the first Shipdeck deployment of a version (in any environment) to
+   * it being healthy here; absent without samples.
+   */
+  leadTime?: { medianSeconds: number; p90Seconds: number; samples: number };
+  /** Finished deployments that ended degraded or failed, or were rolled back. */
+  changeFailureRate?: { failed: number; total: number; rate: number };
+  /** From health turning Degraded (or Missing) to Healthy again. */
+  timeToRestore?: { medianSeconds: number; samples: number };
+}
+
+/**
+ * Response of `GET /metrics`.
+ *
+ * @public
+ */
+export interface MetricsResponse {
+  /** The entity the figures are for; absent for every entity the caller may see. */
+  entityRef?: string;
+  from: string;
+  to: string;
+  days: number;
+  environments: EnvironmentMetrics[];
+}
+
+/**
+ * The signal channel Shipdeck publishes on when a deployment or an
+ * Application of an entity changed. Messages carry identifiers only; clients
+ * refetch through the permission-checked API.
+ *
+ * @public
+ */
+export const GITOPS_SIGNAL_CHANNEL = 'gitops:deployment';
+
+/**
+ * A message on {@link GITOPS_SIGNAL_CHANNEL}.
+ *
+ * @public
+ */
+export interface GitopsSignal {
+  entityRef: string;
+  environment?: string;
+  deploymentId?: string;
+  status?: DeploymentRecord['status'];
 }

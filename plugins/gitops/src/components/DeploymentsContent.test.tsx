@@ -7,6 +7,7 @@ import {
   EntityEnvironmentsResponse,
 } from '@shipdeck/plugin-gitops-common';
 import { gitopsApiRef } from '../api';
+import { mockGitopsApi } from '../__testUtils__/mockGitopsApi';
 import { EntityGitopsCard, EntityGitopsContent } from '../plugin';
 
 const entity: Entity = {
@@ -68,7 +69,7 @@ const environments: EntityEnvironmentsResponse = {
 function api(
   getEntityEnvironments: GitopsApi['getEntityEnvironments'],
 ): GitopsApi {
-  return { getEntityEnvironments, getConfiguredEnvironments: async () => [] };
+  return mockGitopsApi({ getEntityEnvironments });
 }
 
 async function render(element: JSX.Element, gitopsApi: GitopsApi) {

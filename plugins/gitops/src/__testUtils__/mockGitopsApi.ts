@@ -1,0 +1,31 @@
+import { GitopsApi } from '@shipdeck/plugin-gitops-common';
+
+const METHODS: Array<keyof GitopsApi> = [
+  'getConfiguredEnvironments',
+  'getEntityEnvironments',
+  'requestDeployment',
+  'previewDeployment',
+  'sync',
+  'refresh',
+  'rolloutAction',
+  'getDeployment',
+  'getTimeline',
+  'getOverview',
+  'getMetrics',
+];
+
+/**
+ * A GitopsApi for component tests: the given methods, and every other one
+ * rejecting, so a test notices a call it did not expect.
+ */
+export function mockGitopsApi(methods: Partial<GitopsApi>): GitopsApi {
+  const api = {} as Record<keyof GitopsApi, unknown>;
+  for (const name of METHODS) {
+    api[name] =
+      methods[name] ??
+      (async () => {
+        throw new Error(`GitopsApi.${name} was not expected in this test`);
+      });
+  }
+  return api as GitopsApi;
+}
