@@ -1,9 +1,13 @@
 // Browser test of the running demo: playwright-core drives Debian's chromium
-// (installed with apt-get when missing), signs in as guest, opens an example
-// service's Deployments tab and checks its three environments, in order.
-// Screenshots go to artifacts/e2e/ (git-ignored).
+// (installed with apt-get when missing), signs in as guest, deploys a new
+// version of an example service to dev from its Deployments tab, watches the
+// steps reach Healthy, finds it in the timeline, promotes it to staging,
+// opens the Shipdeck page, and checks that a service the guest does not own
+// shows its actions disabled with a reason.
+// Screenshots go to artifacts/e2e/ (git-ignored); with --update-docs the
+// ones the README shows are copied to docs/images/.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -13,6 +17,18 @@ const artifacts = resolve(root, 'artifacts/e2e');
 const APP = 'http://localhost:3000';
 const BACKEND = 'http://localhost:7007';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const DOCS_IMAGES = resolve(root, 'docs/images');
+const README_SCREENSHOTS = [
+  'cart-deployments.png',
+  'cart-deploy-dialog.png',
+  'cart-timeline.png',
+  'shipdeck-page.png',
+];
+// A version no earlier run deployed, so the deployment always changes something.
+const VERSION = `2.0.${Math.floor(Date.now() / 1000)}`;
+const VERSION_PATTERN = VERSION.replace(/\./g, '\\.');
+// The added line of the manifest diff (kustomize may quote the tag).
+const NEW_TAG_LINE = new RegExp(`^\\+\\s+newTag: "?${VERSION_PATTERN}"?$`);
 
 function log(message) {
   process.stdout.write(`[e2e] ${message}\n`);
@@ -134,6 +150,13 @@ async function main() {
         .waitFor({ state: 'attached' });
     });
 
+    // Full pages for the record; the README's pictures are what a laptop
+    // screen shows.
+    const shot = (name, fullPage = true) =>
+      page.screenshot({ path: resolve(artifacts, name), fullPage });
+    const stage = name =>
+      page.getByRole('region', { name: `Environment ${name}`, exact: true });
+
     await check(
       "the cart service's Deployments tab shows dev → staging → production",
       async () => {
@@ -154,10 +177,107 @@ async function main() {
           );
         }
         await page.getByText('cart/overlays/production').first().waitFor();
-        await page.screenshot({
-          path: resolve(artifacts, 'cart-deployments.png'),
-          fullPage: true,
-        });
+        // Argo CD's status arrives with the first snapshot.
+        await stage('dev').getByText('Healthy').first().waitFor();
+      },
+    );
+
+    await check(
+      `deploys ${VERSION} to dev, previewing the change first`,
+      async () => {
+        await stage('dev').getByRole('button', { name: 'Deploy…' }).click();
+        const dialog = page.getByRole('dialog', { name: 'Deploy to dev' });
+        await dialog.getByLabel(/^Version/).fill(VERSION);
+        await dialog.getByRole('button', { name: 'Review changes' }).click();
+        const change = dialog.getByRole('region', { name: 'What will change' });
+        await change.getByText(NEW_TAG_LINE).waitFor();
+        await shot('cart-deploy-dialog.png', false);
+        await dialog
+          .getByRole('button', { name: 'Deploy', exact: true })
+          .click();
+        await dialog.waitFor({ state: 'detached' });
+      },
+    );
+
+    await check('watches the steps reach Healthy', async () => {
+      const progress = page.getByRole('region', { name: 'Deployment to dev' });
+      await progress
+        .getByRole('listitem', { name: /^Committed: done/ })
+        .waitFor();
+      await progress
+        .getByRole('listitem', { name: /^Healthy: done/ })
+        .waitFor({ timeout: 180_000 });
+      await stage('dev').getByText(VERSION, { exact: true }).waitFor();
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await shot('cart-deployments.png', false);
+    });
+
+    await check('sees the deployment in the timeline', async () => {
+      const timeline = page.getByRole('region', { name: 'Timeline' });
+      await timeline
+        .getByText(new RegExp(VERSION_PATTERN))
+        .first()
+        .waitFor({ timeout: 60_000 });
+      await timeline.scrollIntoViewIfNeeded();
+      await shot('cart-timeline.png');
+    });
+
+    await check('promotes it to staging', async () => {
+      await stage('staging')
+        .getByRole('button', { name: 'Promote from dev' })
+        .click();
+      const dialog = page.getByRole('dialog', {
+        name: 'Promote dev → staging',
+      });
+      await dialog
+        .getByRole('region', { name: 'What will change' })
+        .getByText(NEW_TAG_LINE)
+        .waitFor();
+      await dialog
+        .getByRole('button', { name: 'Promote', exact: true })
+        .click();
+      const progress = page.getByRole('region', {
+        name: 'Deployment to staging',
+      });
+      await progress
+        .getByRole('listitem', { name: /^Healthy: done/ })
+        .waitFor({ timeout: 180_000 });
+      await stage('staging').getByText(VERSION, { exact: true }).waitFor();
+      await shot('cart-promoted.png');
+    });
+
+    await check('opens the Shipdeck page from the sidebar', async () => {
+      await page
+        .locator('nav[aria-label="sidebar nav"]')
+        .getByRole('link', { name: 'Shipdeck' })
+        .click();
+      await page.waitForURL(/\/gitops/);
+      const table = page.getByRole('table').first();
+      await table.waitFor();
+      await table.getByText(/cart/i).first().waitFor();
+      await table
+        .getByText(/payments/i)
+        .first()
+        .waitFor();
+      await shot('shipdeck-page.png', false);
+    });
+
+    await check(
+      'a service the guest does not own shows disabled actions with a reason',
+      async () => {
+        await page.goto(
+          `${APP}/catalog/default/component/payments/deployments`,
+        );
+        const dev = stage('dev');
+        await dev
+          .getByText(/You may not deploy component:default\/payments/)
+          .waitFor();
+        for (const name of ['Deploy…', 'Roll back…']) {
+          if (!(await dev.getByRole('button', { name }).isDisabled())) {
+            throw new Error(`${name} is enabled for payments`);
+          }
+        }
+        await shot('payments-denied.png');
       },
     );
 
@@ -203,6 +323,13 @@ async function main() {
 main()
   .then(() => {
     log(`screenshots in ${artifacts}`);
+    if (process.argv.includes('--update-docs')) {
+      mkdirSync(DOCS_IMAGES, { recursive: true });
+      for (const name of README_SCREENSHOTS) {
+        copyFileSync(resolve(artifacts, name), resolve(DOCS_IMAGES, name));
+      }
+      log(`copied ${README_SCREENSHOTS.join(', ')} to ${DOCS_IMAGES}`);
+    }
     process.stdout.write(`\ne2e: ${checks.length} passed, 0 failed\n`);
     process.exit(0);
   })

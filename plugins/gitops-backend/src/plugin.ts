@@ -4,6 +4,7 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { gitopsPermissions } from '@shipdeck/plugin-gitops-common';
 import { HttpArgoCdClient } from './argocd/HttpArgoCdClient';
 import { readApplicationLocatorOptions } from './argocd/ApplicationLocator';
@@ -15,13 +16,17 @@ import { createGitHubRepositoryFactory } from './scm/createGitHubRepositoryFacto
 import { ManifestRepositories } from './scm/ManifestRepositories';
 import { seedLocalRepositories } from './scm/seedLocalRepositories';
 import { AuthorizedDeploymentService } from './service/AuthorizedDeploymentService';
+import { AuthorizedPullRequestService } from './service/AuthorizedPullRequestService';
 import { AuthorizedSyncService } from './service/AuthorizedSyncService';
 import { ChangeSetWriter } from './service/ChangeSetWriter';
 import { DefaultDeploymentService } from './service/DefaultDeploymentService';
 import { DefaultEnvironmentService } from './service/DefaultEnvironmentService';
+import { DefaultMetricsService } from './service/DefaultMetricsService';
+import { DefaultPullRequestService } from './service/DefaultPullRequestService';
 import { DefaultSyncService } from './service/DefaultSyncService';
 import { OverviewService } from './service/OverviewService';
 import { TimelineService } from './service/TimelineService';
+import { SignalsDeploymentNotifier } from './signals/DeploymentNotifier';
 import { SnapshotRefresher } from './snapshots/SnapshotRefresher';
 import { TargetResolver } from './targets/TargetResolver';
 
@@ -51,6 +56,7 @@ export const gitopsPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         cache: coreServices.cache,
         catalog: catalogServiceRef,
+        signals: signalsServiceRef,
       },
       async init(deps) {
         const { config, logger, database, catalog, scheduler } = deps;
@@ -75,12 +81,16 @@ export const gitopsPlugin = createBackendPlugin({
         const staleAfterMs =
           (config.getOptionalNumber('gitops.staleAfterSeconds') ?? 120) * 1000;
 
+        // Open pages refetch on these; without signals they poll.
+        const notifier = new SignalsDeploymentNotifier(deps.signals, logger);
+
         // Once per interval across all replicas; page views read what it stores.
         const refresher = new SnapshotRefresher(
           argocd,
           snapshots,
           store,
           logger,
+          notifier,
         );
         const schedule = config.has('gitops.schedule')
           ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
@@ -96,6 +106,33 @@ export const gitopsPlugin = createBackendPlugin({
         // After Shipdeck writes or acts, look again now rather than at the next tick.
         const lookAgain = () => {
           scheduler.triggerTask(SNAPSHOT_TASK_ID).catch(() => undefined);
+        };
+
+        // Argo CD polls Git every few minutes; after a commit (or a merge)
+        // ask it to look at the changed Applications now, then take one new
+        // look at all of them.
+        const refreshApplications = (
+          apps: Array<{ instance: string; name: string; namespace?: string }>,
+        ) => {
+          const refreshes = apps
+            .filter(app => argocd.instances().includes(app.instance))
+            .map(app =>
+              argocd
+                .getApplication(
+                  {
+                    instance: app.instance,
+                    name: app.name,
+                    namespace: app.namespace,
+                  },
+                  { refresh: 'normal' },
+                )
+                .catch(error =>
+                  logger.warn(`Refresh of ${app.name} failed: ${error}`),
+                ),
+            );
+          if (refreshes.length) {
+            Promise.all(refreshes).then(lookAgain);
+          }
         };
 
         const repositories = ManifestRepositories.fromConfig(config, {
@@ -120,32 +157,28 @@ export const gitopsPlugin = createBackendPlugin({
             repositories,
             writer: new ChangeSetWriter(repositories),
             store,
+            notifier,
             registry: OciRegistryClient.fromConfig(config, {
               cache: deps.cache,
             }),
-            afterCommit: committed => {
-              // Argo CD polls Git every few minutes; ask it to look at the
-              // commit now, then take one new look at all of them.
-              const refreshes = committed
-                .filter(t => argocd.instances().includes(t.argocd.instance))
-                .map(({ argocd: app }) =>
-                  argocd
-                    .getApplication(
-                      {
-                        instance: app.instance,
-                        name: app.name,
-                        namespace: app.namespace,
-                      },
-                      { refresh: 'normal' },
-                    )
-                    .catch(error =>
-                      logger.warn(`Refresh of ${app.name} failed: ${error}`),
-                    ),
-                );
-              if (refreshes.length) {
-                Promise.all(refreshes).then(lookAgain);
-              }
-            },
+            afterCommit: committed =>
+              refreshApplications(committed.map(t => t.argocd)),
+          }),
+          deps.permissions,
+        );
+        const pullRequests = new AuthorizedPullRequestService(
+          DefaultPullRequestService.create({
+            auth: deps.auth,
+            repositories,
+            targets,
+            store,
+            notifier,
+            afterMerge: merged =>
+              refreshApplications(
+                merged.flatMap(record =>
+                  record.argocd ? [record.argocd] : [],
+                ),
+              ),
           }),
           deps.permissions,
         );
@@ -162,6 +195,7 @@ export const gitopsPlugin = createBackendPlugin({
             environments,
             deployments,
             idempotency: store.idempotency(),
+            pullRequests,
             repositories,
             sync,
             timeline: new TimelineService(
@@ -172,6 +206,12 @@ export const gitopsPlugin = createBackendPlugin({
               refs,
               applicationUrl,
             ),
+            metrics: DefaultMetricsService.create({
+              catalog,
+              targets,
+              metrics: store.metrics(),
+              refs,
+            }),
             overview: new OverviewService(
               catalog,
               targets,

@@ -7,6 +7,7 @@ import {
   BackstageCredentials,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError, toError } from '@backstage/errors';
 import { IdempotencyStore } from './database/IdempotencyStore';
 import { ManifestRepositories } from './scm/ManifestRepositories';
@@ -20,6 +21,8 @@ import { actorOf } from './service/catalogEntities';
 import { SyncService } from './service/SyncService';
 import { TimelineService } from './service/TimelineService';
 import { OverviewService } from './service/OverviewService';
+import { MetricsService } from './service/MetricsService';
+import { PullRequestService } from './service/PullRequestService';
 import {
   deployBody,
   parseBody,
@@ -35,6 +38,7 @@ import {
   argoRollbackBody,
   timelineQuery,
   overviewQuery,
+  metricsQuery,
 } from './service/requestSchemas';
 
 const SEGMENT = /^[A-Za-z0-9._~-][A-Za-z0-9._~:-]*$/;
@@ -51,6 +55,8 @@ export async function createRouter(options: {
   sync: SyncService;
   timeline: TimelineService;
   overview: OverviewService;
+  metrics: MetricsService;
+  pullRequests: PullRequestService;
 }): Promise<express.Router> {
   const {
     auth,
@@ -63,6 +69,8 @@ export async function createRouter(options: {
     sync,
     timeline,
     overview,
+    metrics,
+    pullRequests,
   } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
@@ -142,6 +150,59 @@ export async function createRouter(options: {
     }
   }
 
+  /**
+   * A mutation with `dryRun: true`: the same parsing, planning and
+   * authorization (so the same 400 and 403), then the diff it would write.
+   * Nothing is written, so it is a read: no idempotency entry, audited as a
+   * fetch.
+   */
+  async function preview(
+    req: express.Request,
+    res: express.Response,
+    actionType: string,
+    meta: Record<string, unknown>,
+    plan: (credentials: BackstageCredentials) => Promise<DeploymentPlan>,
+  ) {
+    const auditorEvent = await auditor.createEvent({
+      eventId: 'deployment-fetch',
+      request: req,
+      meta: { queryType: 'preview', actionType, ...meta },
+    });
+    try {
+      const credentials = await credentialsOf(req);
+      const result = await deployments.preview(await plan(credentials), {
+        credentials,
+      });
+      await auditorEvent.success({
+        meta: {
+          unchanged: result.unchanged,
+          paths: result.changes.map(c => c.path),
+        },
+      });
+      res.status(200).json(result);
+    } catch (error) {
+      await auditorEvent.fail({ error: toError(error) });
+      throw error;
+    }
+  }
+
+  /** Sends a request to {@link preview} or {@link mutate} by its `dryRun` flag. */
+  async function mutateOrPreview(
+    req: express.Request,
+    res: express.Response,
+    actionType: string,
+    meta: Record<string, unknown>,
+    plan: (credentials: BackstageCredentials) => Promise<DeploymentPlan>,
+  ) {
+    // Anything but a literal true is left to the body schema, which refuses
+    // a malformed dryRun with a 400 before anything is written.
+    if ((req.body as { dryRun?: unknown } | undefined)?.dryRun === true) {
+      await preview(req, res, actionType, meta, plan);
+    } else {
+      await mutate(req, res, actionType, meta, plan);
+    }
+  }
+
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -178,7 +239,7 @@ export async function createRouter(options: {
       actionType: 'deploy',
       plan: (entityRef, body, credentials) =>
         deployments.planDeploy(
-          { entityRef, ...parseBody(deployBody, body) },
+          { entityRef, ...withoutDryRun(parseBody(deployBody, body)) },
           { credentials },
         ),
     },
@@ -187,7 +248,7 @@ export async function createRouter(options: {
       actionType: 'promote',
       plan: (entityRef, body, credentials) =>
         deployments.planPromote(
-          { entityRef, ...parseBody(promotionBody, body) },
+          { entityRef, ...withoutDryRun(parseBody(promotionBody, body)) },
           { credentials },
         ),
     },
@@ -196,7 +257,7 @@ export async function createRouter(options: {
       actionType: 'rollback',
       plan: (entityRef, body, credentials) =>
         deployments.planRollback(
-          { entityRef, ...parseBody(rollbackBody, body) },
+          { entityRef, ...withoutDryRun(parseBody(rollbackBody, body)) },
           { credentials },
         ),
     },
@@ -206,7 +267,7 @@ export async function createRouter(options: {
       `/entities/:namespace/:kind/:name/${mutation.path}`,
       async (req, res) => {
         const entityRef = parseEntityParams(req.params);
-        await mutate(
+        await mutateOrPreview(
           req,
           res,
           mutation.actionType,
@@ -218,18 +279,24 @@ export async function createRouter(options: {
   }
 
   router.post('/releases', async (req, res) => {
-    await mutate(req, res, 'release', { ...req.body }, credentials =>
-      deployments.planRelease(parseBody(releaseBody, req.body), {
+    await mutateOrPreview(req, res, 'release', { ...req.body }, credentials =>
+      deployments.planRelease(withoutDryRun(parseBody(releaseBody, req.body)), {
         credentials,
       }),
     );
   });
 
   router.post('/tag-deployments', async (req, res) => {
-    await mutate(req, res, 'tag-deployment', { ...req.body }, credentials =>
-      deployments.planTagDeployment(parseBody(tagDeploymentBody, req.body), {
-        credentials,
-      }),
+    await mutateOrPreview(
+      req,
+      res,
+      'tag-deployment',
+      { ...req.body },
+      credentials =>
+        deployments.planTagDeployment(
+          withoutDryRun(parseBody(tagDeploymentBody, req.body)),
+          { credentials },
+        ),
     );
   });
 
@@ -353,6 +420,23 @@ export async function createRouter(options: {
     );
   });
 
+  router.get('/metrics', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const query = parseQuery(metricsQuery, req.query);
+    res.json(
+      await metrics.getMetrics(
+        {
+          entityRef:
+            query.entity !== undefined
+              ? parseEntityQuery(query.entity)
+              : undefined,
+          days: query.days ?? 30,
+        },
+        { credentials },
+      ),
+    );
+  });
+
   router.get('/deployments/:id', async (req, res) => {
     const credentials = await credentialsOf(req);
     const auditorEvent = await auditor.createEvent({
@@ -399,7 +483,69 @@ export async function createRouter(options: {
     res.json(pull);
   });
 
+  // Merging deploys what the pull request carries: authorized per entity like
+  // a deploy, audited as a mutation.
+  router.post('/repositories/:repo/pulls/:number/merge', async (req, res) => {
+    const { repo } = req.params;
+    const auditorEvent = await auditor.createEvent({
+      eventId: 'deployment-mutate',
+      severityLevel: 'medium',
+      request: req,
+      meta: {
+        actionType: 'merge',
+        repository: repo,
+        number: req.params.number,
+      },
+    });
+    try {
+      const credentials = await credentialsOf(req);
+      if (!/^[1-9]\d{0,9}$/.test(req.params.number)) {
+        throw new InputError(
+          `Invalid pull request number '${req.params.number}' in the path`,
+        );
+      }
+      const plan = await pullRequests.planMerge(
+        repo,
+        Number(req.params.number),
+        { credentials },
+      );
+      const outcome = await pullRequests.merge(plan, { credentials });
+      await auditorEvent.success({
+        meta: {
+          commitSha: outcome.commitSha,
+          deploymentIds: outcome.deployments.map(d => d.id),
+        },
+      });
+      res.json(outcome);
+    } catch (error) {
+      await auditorEvent.fail({ error: toError(error) });
+      throw error;
+    }
+  });
+
   return router;
+}
+
+/** An entity ref from a query parameter; kind and namespace default like the catalog's. */
+function parseEntityQuery(value: string) {
+  try {
+    return parseEntityRef(value, {
+      defaultKind: 'component',
+      defaultNamespace: 'default',
+    });
+  } catch (error) {
+    throw new InputError(
+      `Invalid request query: entity: ${toError(error).message}`,
+    );
+  }
+}
+
+/** A parsed body without the dry-run flag, which is the router's business. */
+function withoutDryRun<T extends { dryRun?: boolean }>(
+  body: T,
+): Omit<T, 'dryRun'> {
+  const { dryRun: _dryRun, ...rest } = body;
+  return rest;
 }
 
 function parseEntityParams(params: Record<string, string>) {

@@ -167,11 +167,13 @@ describe('GitopsClient', () => {
       days: 30,
     });
     await client.getDeployment('a/b');
+    await client.mergePullRequest('local:demo', 3);
     expect(calls.map(c => c.url)).toEqual([
       'http://backstage.test/api/gitops/entities/default/component/cart/timeline?environment=dev&types=deployment%2Chealth&limit=20',
       'http://backstage.test/api/gitops/overview?status=problems',
       'http://backstage.test/api/gitops/metrics?entity=component%3Adefault%2Fcart&days=30',
       'http://backstage.test/api/gitops/deployments/a%2Fb',
+      'http://backstage.test/api/gitops/repositories/local%3Ademo/pulls/3/merge',
     ]);
   });
 });

@@ -12,6 +12,7 @@ import {
   DeploymentRequest,
   Environment,
   EntityEnvironmentsResponse,
+  MergeOutcome,
   MetricsResponse,
   OverviewFilter,
   OverviewResponse,
@@ -83,6 +84,8 @@ export interface GitopsApi {
     entity: EntityRefLike,
     request: { environment: string; action: RolloutAction },
   ): Promise<ArgoActionOutcome>;
+  /** Merge a pull request Shipdeck opened in a local manifest repository. */
+  mergePullRequest(repository: string, number: number): Promise<MergeOutcome>;
   getDeployment(id: string): Promise<DeploymentRecord>;
   getTimeline(
     entity: EntityRefLike,
@@ -176,6 +179,17 @@ export class GitopsClient implements GitopsApi {
     request: { environment: string; action: RolloutAction },
   ): Promise<ArgoActionOutcome> {
     return this.#call('POST', `${entityPath(entity)}/rollout-actions`, request);
+  }
+
+  async mergePullRequest(
+    repository: string,
+    number: number,
+  ): Promise<MergeOutcome> {
+    return this.#call(
+      'POST',
+      `/repositories/${encodeURIComponent(repository)}/pulls/${number}/merge`,
+      {},
+    );
   }
 
   async getDeployment(id: string): Promise<DeploymentRecord> {

@@ -318,6 +318,20 @@ export interface DeploymentPreview {
 }
 
 /**
+ * Response of merging a pull request Shipdeck opened (local manifest
+ * repositories; on GitHub people merge on GitHub).
+ *
+ * @public
+ */
+export interface MergeOutcome {
+  message: string;
+  pullRequest: PullRequestInfo;
+  commitSha: string;
+  /** The deployment records of the pull request, now moving on. */
+  deployments: DeploymentRecord[];
+}
+
+/**
  * The rollout actions of an Argo Rollout.
  *
  * @public
@@ -414,9 +428,9 @@ export const GITOPS_SIGNAL_CHANNEL = 'gitops:deployment';
  *
  * @public
  */
-export interface GitopsSignal {
+export type GitopsSignal = {
   entityRef: string;
   environment?: string;
   deploymentId?: string;
   status?: DeploymentRecord['status'];
-}
+};

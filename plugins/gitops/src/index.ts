@@ -1,11 +1,13 @@
 /**
- * Shipdeck's frontend: deployments per environment on the entity page.
+ * Shipdeck's frontend: deployments per environment on the entity page, and
+ * the on-call page (`GitopsPage`) of every service × environment.
  * The new frontend system lives in `./alpha`.
  *
  * @packageDocumentation
  */
 export {
   gitopsPlugin,
+  GitopsPage,
   EntityGitopsContent,
   EntityGitopsCard,
   isGitopsAvailable,

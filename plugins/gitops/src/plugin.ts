@@ -2,6 +2,7 @@ import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
@@ -30,6 +31,20 @@ export const gitopsPlugin = createPlugin({
   ],
   routes: { root: rootRouteRef },
 });
+
+/**
+ * The Shipdeck on-call page: every service × environment, problems first.
+ * Mount it at `/gitops`, e.g. `<Route path="/gitops" element={<GitopsPage />} />`.
+ *
+ * @public
+ */
+export const GitopsPage = gitopsPlugin.provide(
+  createRoutableExtension({
+    name: 'GitopsPage',
+    component: () => import('./components/overview').then(m => m.GitopsPage),
+    mountPoint: rootRouteRef,
+  }),
+);
 
 /**
  * The entity's "Deployments" tab content.

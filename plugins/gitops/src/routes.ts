@@ -1,4 +1,9 @@
 import { createRouteRef } from '@backstage/core-plugin-api';
 
-/** @public */
+/**
+ * The Shipdeck on-call page (`/gitops`); the new frontend system converts it
+ * with `convertLegacyRouteRef`.
+ *
+ * @public
+ */
 export const rootRouteRef = createRouteRef({ id: 'gitops' });

@@ -9,7 +9,12 @@ import {
 } from '@shipdeck/plugin-gitops-common';
 import { DeploymentStore, NewDeployment } from './DeploymentStore';
 import { IdempotencyStore } from './IdempotencyStore';
-import { SnapshotStore } from '../snapshots/SnapshotStore';
+import { MetricsStore } from './MetricsStore';
+import {
+  appKeyString,
+  DEFAULT_APP_NAMESPACE,
+  SnapshotStore,
+} from '../snapshots/SnapshotStore';
 
 const migrationsDir = resolvePackagePath(
   '@shipdeck/plugin-gitops-backend',
@@ -73,6 +78,11 @@ export class DatabaseDeploymentStore implements DeploymentStore {
   /** Idempotency records live in the same database. */
   idempotency(): IdempotencyStore {
     return new IdempotencyStore(this.knex);
+  }
+
+  /** The aggregates behind the delivery metrics read the same database. */
+  metrics(): MetricsStore {
+    return new MetricsStore(this.knex);
   }
 
   async insert(record: NewDeployment): Promise<DeploymentRecord> {
@@ -225,6 +235,81 @@ export class DatabaseDeploymentStore implements DeploymentStore {
   ): Promise<Map<string, DeploymentRecord>> {
     const latest = await this.latestPerTarget([entityRef]);
     return new Map([...latest.values()].map(r => [r.environment, r]));
+  }
+
+  async latestPerEnvironmentWithStatus(
+    entityRef: string,
+    status: DeploymentRecord['status'],
+  ): Promise<Map<string, DeploymentRecord>> {
+    const rows = await this.knex<DeploymentRow>('gitops_deployments')
+      .where({ entity_ref: entityRef, status })
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ]);
+    const newest = new Map<string, DeploymentRow>();
+    for (const row of rows) {
+      if (!newest.has(row.environment)) newest.set(row.environment, row);
+    }
+    const records = await this.#withSteps([...newest.values()]);
+    return new Map(records.map(r => [r.environment, r]));
+  }
+
+  async listForRepository(
+    repository: string,
+    status: DeploymentRecord['status'],
+  ): Promise<DeploymentRecord[]> {
+    const rows = await this.knex<DeploymentRow>('gitops_deployments')
+      .where({ repository, status })
+      .orderBy([
+        { column: 'created_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ]);
+    return this.#withSteps(rows);
+  }
+
+  async targetsOfApplications(
+    apps: Array<{ instance: string; namespace?: string; name: string }>,
+  ): Promise<Map<string, { entityRef: string; environment: string }>> {
+    const wanted = new Set(apps.map(appKeyString));
+    const result = new Map<
+      string,
+      { entityRef: string; environment: string }
+    >();
+    const unique = [...new Map(apps.map(a => [appKeyString(a), a])).values()];
+    for (let i = 0; i < unique.length; i += 200) {
+      const rows = await this.knex<DeploymentRow>('gitops_deployments')
+        .distinct(
+          'entity_ref',
+          'environment',
+          'argocd_instance',
+          'argocd_namespace',
+          'argocd_app',
+        )
+        .where(builder => {
+          for (const app of unique.slice(i, i + 200)) {
+            builder.orWhere({
+              argocd_instance: app.instance,
+              argocd_app: app.name,
+            });
+          }
+        });
+      for (const row of rows) {
+        // Records leave the namespace out when it is Argo CD's own.
+        const key = appKeyString({
+          instance: row.argocd_instance!,
+          namespace: row.argocd_namespace ?? DEFAULT_APP_NAMESPACE,
+          name: row.argocd_app!,
+        });
+        if (wanted.has(key)) {
+          result.set(key, {
+            entityRef: row.entity_ref,
+            environment: row.environment,
+          });
+        }
+      }
+    }
+    return result;
   }
 
   async #withSteps(rows: DeploymentRow[]): Promise<DeploymentRecord[]> {

@@ -36,6 +36,26 @@ export interface DeploymentStore {
   get(id: string): Promise<DeploymentRecord | undefined>;
   /** The newest record per entity and environment, keyed `entityRef|environment`. */
   latestPerTarget(entityRefs: string[]): Promise<Map<string, DeploymentRecord>>;
+  /**
+   * The newest record per environment of one entity among those with this
+   * status, e.g. the pull request still waiting in each environment.
+   */
+  latestPerEnvironmentWithStatus(
+    entityRef: string,
+    status: DeploymentRecord['status'],
+  ): Promise<Map<string, DeploymentRecord>>;
+  /** A repository's records with this status, oldest first. */
+  listForRepository(
+    repository: string,
+    status: DeploymentRecord['status'],
+  ): Promise<DeploymentRecord[]>;
+  /**
+   * Which entity and environment each of these Argo CD Applications deployed
+   * according to the records, keyed `instance/namespace/name`.
+   */
+  targetsOfApplications(
+    apps: Array<{ instance: string; namespace?: string; name: string }>,
+  ): Promise<Map<string, { entityRef: string; environment: string }>>;
   /** The newest record per environment of one entity. */
   latestPerEnvironment(
     entityRef: string,

@@ -51,6 +51,18 @@ export class AuthorizedDeploymentService implements DeploymentService {
   }
 
   async execute(plan: DeploymentPlan, options: Options) {
+    await this.#authorize(plan, options);
+    return this.inner.execute(plan, options);
+  }
+
+  // A dry run is refused exactly like the real request, so it cannot be used
+  // to read manifests of services the caller may not deploy.
+  async preview(plan: DeploymentPlan, options: Options) {
+    await this.#authorize(plan, options);
+    return this.inner.preview(plan, options);
+  }
+
+  async #authorize(plan: DeploymentPlan, options: Options) {
     const permission = plan.environment.protected
       ? gitopsDeployProtectedPermission
       : gitopsDeployPermission;
@@ -69,6 +81,5 @@ export class AuthorizedDeploymentService implements DeploymentService {
         }: ${permission.name} is needed`,
       );
     }
-    return this.inner.execute(plan, options);
   }
 }

@@ -1,4 +1,5 @@
 import { ConflictError, InputError } from '@backstage/errors';
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { readVersion, writeVersion } from '../manifests/strategies';
 import { BranchLocks } from '../scm/BranchLocks';
 import {
@@ -42,6 +43,16 @@ export interface ChangeSetResult {
   commitSha?: string;
   pullRequest?: PullRequestRef;
   /** Nothing to write: every target already runs its version. */
+  unchanged: boolean;
+}
+
+/** What a change set would do, computed against the branch head and not written. */
+export interface ChangeSetPreview {
+  /** Each edit with the unified diff of its file (empty when the file would not change). */
+  edits: Array<AppliedEdit & { path: string; diff: string }>;
+  repository: string;
+  branch: string;
+  baseSha: string;
   unchanged: boolean;
 }
 
@@ -144,7 +155,52 @@ export class ChangeSetWriter {
     });
   }
 
-  #singleLocation(changeSet: ChangeSet) {
+  /**
+   * The same reading and pure editing as {@link apply}, without writing: a
+   * dry run shows exactly the bytes a confirmation would commit, as long as
+   * the branch does not move in between.
+   */
+  async preview(
+    changeSet: Pick<ChangeSet, 'edits'>,
+  ): Promise<ChangeSetPreview> {
+    const { repo: repoId, branch } = this.#singleLocation(changeSet);
+    const baseSha = await this.repositories.get(repoId).getHead(branch);
+    const { edits, files, originals } = await this.#edit(
+      changeSet.edits,
+      baseSha,
+    );
+    // Several edits of one file (a release) share the file's whole diff.
+    const diffs = new Map(
+      files.map(file => [
+        file.path,
+        createTwoFilesPatch(
+          `a/${file.path}`,
+          `b/${file.path}`,
+          originals.get(file.path)!,
+          file.content,
+          undefined,
+          undefined,
+          { context: 3, headerOptions: FILE_HEADERS_ONLY },
+        ),
+      ]),
+    );
+    return {
+      edits: edits.map(edit => {
+        const path = manifestFile(edit.target.manifest);
+        return {
+          ...edit,
+          path,
+          diff: edit.changed ? diffs.get(path) ?? '' : '',
+        };
+      }),
+      repository: repoId,
+      branch,
+      baseSha,
+      unchanged: files.length === 0,
+    };
+  }
+
+  #singleLocation(changeSet: Pick<ChangeSet, 'edits'>) {
     if (changeSet.edits.length === 0) {
       throw new InputError('A change set needs at least one target');
     }
@@ -212,7 +268,7 @@ export class ChangeSetWriter {
     const files: FileChange[] = [...contents]
       .filter(([path, content]) => originals.get(path) !== content)
       .map(([path, content]) => ({ path, content }));
-    return { edits, files };
+    return { edits, files, originals };
   }
 }
 

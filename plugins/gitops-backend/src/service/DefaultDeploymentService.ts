@@ -13,6 +13,7 @@ import { Config } from '@backstage/config';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  DeploymentPreview,
   DeploymentRecord,
   SHIPDECK_ANNOTATIONS,
 } from '@shipdeck/plugin-gitops-common';
@@ -33,6 +34,11 @@ import {
   RollbackRequest,
 } from './DeploymentService';
 import { describeEdits, pullRequestBody } from './changeSetText';
+import {
+  DeploymentNotifier,
+  signalOf,
+  silentNotifier,
+} from '../signals/DeploymentNotifier';
 import { actorOf, readEntity } from './catalogEntities';
 
 type Options = { credentials: BackstageCredentials };
@@ -56,9 +62,12 @@ export class DefaultDeploymentService implements DeploymentService {
     registry: ImageRegistry;
     /** Told about direct commits, e.g. to have Argo CD look at them now. */
     afterCommit?: (targets: Target[]) => void;
+    /** Told about new records, so open pages refetch. */
+    notifier?: DeploymentNotifier;
   }) {
     return new DefaultDeploymentService(
       options.afterCommit ?? (() => {}),
+      options.notifier ?? silentNotifier,
       options.registry,
       options.auth,
       options.catalog,
@@ -73,6 +82,7 @@ export class DefaultDeploymentService implements DeploymentService {
 
   private constructor(
     private readonly afterCommit: (targets: Target[]) => void,
+    private readonly notifier: DeploymentNotifier,
     private readonly registry: ImageRegistry,
     private readonly auth: AuthService,
     private readonly catalog: CatalogService,
@@ -273,18 +283,7 @@ export class DefaultDeploymentService implements DeploymentService {
       },
     });
     if (result.unchanged) {
-      return {
-        unchanged: true,
-        message: `Nothing to do: ${plan.edits
-          .map(
-            e =>
-              `${entityName(e.target)} already runs ${e.version} in ${
-                plan.environment.name
-              }`,
-          )
-          .join('; ')}`,
-        deployments: [],
-      };
+      return { unchanged: true, message: nothingToDo(plan), deployments: [] };
     }
     const repo = this.repositories.get(plan.edits[0].target.manifest.repo);
     const commitUrl = result.commitSha
@@ -329,6 +328,7 @@ export class DefaultDeploymentService implements DeploymentService {
         ],
       }));
     const deployments = await this.store.insertMany(records);
+    await this.notifier.notify(deployments.map(signalOf));
     if (!pullRequest) {
       this.afterCommit(result.edits.filter(e => e.changed).map(e => e.target));
     }
@@ -346,6 +346,33 @@ export class DefaultDeploymentService implements DeploymentService {
       commitUrl,
       pullRequest: result.pullRequest,
       deployments,
+    };
+  }
+
+  async preview(
+    plan: DeploymentPlan,
+    _options: Options,
+  ): Promise<DeploymentPreview> {
+    // The same checks as execute, so a preview that passes would be written.
+    if (plan.environment.verifyImages) {
+      await this.#verifyImages(plan);
+    }
+    const result = await this.writer.preview({ edits: plan.edits });
+    return {
+      dryRun: true,
+      unchanged: result.unchanged,
+      summary: result.unchanged ? nothingToDo(plan) : plan.summary,
+      mode: plan.environment.pullRequest ? 'pull-request' : 'commit',
+      repository: result.repository,
+      branch: result.branch,
+      changes: result.edits.map(edit => ({
+        entityRef: edit.target.entityRef,
+        environment: edit.target.environment.name,
+        path: edit.path,
+        ...(edit.previous ? { fromVersion: edit.previous } : {}),
+        toVersion: edit.version,
+        diff: edit.diff,
+      })),
     };
   }
 
@@ -476,6 +503,17 @@ export class DefaultDeploymentService implements DeploymentService {
       entityName(plan.edits[0].target),
     )}`;
   }
+}
+
+function nothingToDo(plan: DeploymentPlan): string {
+  return `Nothing to do: ${plan.edits
+    .map(
+      e =>
+        `${entityName(e.target)} already runs ${e.version} in ${
+          plan.environment.name
+        }`,
+    )
+    .join('; ')}`;
 }
 
 function entityName(target: Target) {

@@ -5,6 +5,8 @@ import {
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  DeploymentRecord,
+  EntityEnvironment,
   Environment,
   EntityEnvironmentsResponse,
 } from '@shipdeck/plugin-gitops-common';
@@ -19,6 +21,7 @@ import {
 import { environmentStatus } from '../snapshots/environmentStatus';
 import { ApplicationRefs, LocatedTarget } from '../snapshots/ApplicationRefs';
 import { readEntity } from './catalogEntities';
+import { pullRequestNumber } from '../scm/pullRequestNumber';
 import { EnvironmentService } from './EnvironmentService';
 
 /**
@@ -73,9 +76,10 @@ export class DefaultEnvironmentService implements EnvironmentService {
       entity,
       this.targets.resolve(entity),
     );
-    // Three reads, whatever the number of environments; no Argo CD call.
-    const [latest, snapshots, instances] = await Promise.all([
+    // Four reads, whatever the number of environments; no Argo CD call.
+    const [latest, pending, snapshots, instances] = await Promise.all([
       this.store.latestPerEnvironment(entityRef),
+      this.store.latestPerEnvironmentWithStatus(entityRef, 'pr-opened'),
       this.snapshots.getMany(targets.map(t => appKey(t.argocd))),
       this.snapshots.instanceStatuses(),
     ]);
@@ -95,6 +99,7 @@ export class DefaultEnvironmentService implements EnvironmentService {
           ...(latest.has(target.environment.name)
             ? { lastDeployment: latest.get(target.environment.name) }
             : {}),
+          ...pendingPullRequest(pending.get(target.environment.name)),
           ...(snapshot
             ? {
                 status: environmentStatus(snapshot, instance, {
@@ -111,6 +116,27 @@ export class DefaultEnvironmentService implements EnvironmentService {
       }),
     };
   }
+}
+
+/**
+ * The pull request of the newest record still waiting for its merge. A
+ * record leaves `pr-opened` when the pull request is merged through
+ * Shipdeck; until then it is open as far as Shipdeck knows.
+ */
+function pendingPullRequest(
+  record: DeploymentRecord | undefined,
+): Pick<EntityEnvironment, 'pendingPullRequest'> {
+  const url = record?.pullRequestUrl;
+  const number = url ? pullRequestNumber(url) : undefined;
+  if (!record || !url || number === undefined) return {};
+  return {
+    pendingPullRequest: {
+      number,
+      url,
+      state: 'open',
+      deploymentId: record.id,
+    },
+  };
 }
 
 /** Why an environment has no status: an unknown app, or an unread instance. */

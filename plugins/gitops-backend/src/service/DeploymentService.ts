@@ -1,6 +1,10 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
-import { DeploymentRecord, Environment } from '@shipdeck/plugin-gitops-common';
+import {
+  DeploymentPreview,
+  DeploymentRecord,
+  Environment,
+} from '@shipdeck/plugin-gitops-common';
 import { PullRequestRef } from '../scm/ManifestRepository';
 import { PlannedEdit } from './ChangeSetWriter';
 
@@ -82,5 +86,7 @@ export interface DeploymentService {
     options: Options,
   ): Promise<DeploymentPlan>;
   execute(plan: DeploymentPlan, options: Options): Promise<DeploymentOutcome>;
+  /** What `execute` would write, against the branch head; writes nothing. */
+  preview(plan: DeploymentPlan, options: Options): Promise<DeploymentPreview>;
   getDeployment(id: string, options: Options): Promise<DeploymentRecord>;
 }

@@ -3,6 +3,9 @@ import { z } from 'zod';
 
 const name = z.string().trim().min(1, 'must not be empty').max(255);
 
+/** Validate, plan and authorize, then answer what would change; write nothing. */
+const dryRun = z.boolean().optional();
+
 export const deployBody = z
   .object({
     environment: name,
@@ -10,18 +13,22 @@ export const deployBody = z
     gitRef: name.optional(),
     sync: z.boolean().optional(),
     wait: z.boolean().optional(),
+    dryRun,
   })
   .strict()
   .refine(b => Boolean(b.version) !== Boolean(b.gitRef), {
     message: 'give exactly one of version or gitRef',
   });
 
-export const promotionBody = z.object({ from: name, to: name }).strict();
+export const promotionBody = z
+  .object({ from: name, to: name, dryRun })
+  .strict();
 
 export const rollbackBody = z
   .object({
     environment: name,
     to: name.describe('an earlier version or deployment id'),
+    dryRun,
   })
   .strict();
 
@@ -40,13 +47,14 @@ export const releaseBody = z
       )
       .max(100)
       .optional(),
+    dryRun,
   })
   .strict()
   .refine(b => Boolean(b.system) !== Boolean(b.entityRefs), {
     message: 'give exactly one of system or entityRefs',
   });
 
-export const tagDeploymentBody = z.object({ tag: name }).strict();
+export const tagDeploymentBody = z.object({ tag: name, dryRun }).strict();
 
 function parse<T extends z.ZodType>(
   schema: T,
@@ -144,5 +152,17 @@ export const argoRollbackBody = z
     environment: name,
     historyId: z.number().int().min(0),
     prune: z.boolean().optional(),
+  })
+  .strict();
+
+export const metricsQuery = z
+  .object({
+    entity: z.string().trim().min(1, 'must not be empty').optional(),
+    days: z.coerce
+      .number()
+      .int('must be a whole number of days')
+      .min(1, 'must be at least 1')
+      .max(365, 'must be at most 365')
+      .optional(),
   })
   .strict();

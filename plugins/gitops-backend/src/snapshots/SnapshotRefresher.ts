@@ -11,6 +11,11 @@ import {
   SnapshotStore,
 } from './SnapshotStore';
 import { AppEvent, changedEnough, eventsBetween } from './timelineEvents';
+import {
+  DeploymentNotifier,
+  signalOf,
+  silentNotifier,
+} from '../signals/DeploymentNotifier';
 
 /**
  * The list projection Shipdeck asks for (Argo CD's allow-list, facts §1.3):
@@ -82,6 +87,7 @@ export class SnapshotRefresher {
     private readonly snapshots: SnapshotStore,
     private readonly deployments: DeploymentStore,
     private readonly logger: LoggerService,
+    private readonly notifier: DeploymentNotifier = silentNotifier,
   ) {}
 
   async refreshAll(): Promise<void> {
@@ -154,6 +160,7 @@ export class SnapshotRefresher {
       await this.snapshots.replaceInstance(instance, next);
       await this.snapshots.appendEvents(events);
       await this.snapshots.recordAttempt(instance, { at: observedAt });
+      await this.#notifyChangedApplications(events);
     } catch (error) {
       const message = (error as Error).message;
       this.logger.warn(
@@ -206,6 +213,34 @@ export class SnapshotRefresher {
         { name: state, at: new Date().toISOString(), message: reason },
         { status },
       );
+      await this.notifier.notify([signalOf({ ...record, status })]);
+    }
+  }
+
+  /**
+   * Health and sync changes of Applications that Shipdeck deployed: their
+   * entity pages show that state, so they refetch. Applications no record
+   * names are nobody's page Shipdeck knows of.
+   */
+  async #notifyChangedApplications(events: AppEvent[]) {
+    const changed = events
+      .filter(e => e.type === 'health' || e.type === 'sync-status')
+      .map(e => ({
+        instance: e.instance,
+        namespace: e.namespace,
+        name: e.app,
+      }));
+    if (!changed.length) return;
+    try {
+      const targets = await this.deployments.targetsOfApplications(changed);
+      await this.notifier.notify(
+        [...targets.values()].map(t => ({
+          entityRef: t.entityRef,
+          environment: t.environment,
+        })),
+      );
+    } catch (error) {
+      this.logger.warn(`Could not tell pages about Argo CD changes: ${error}`);
     }
   }
 
@@ -219,5 +254,6 @@ export class SnapshotRefresher {
       },
       { status: 'superseded' },
     );
+    await this.notifier.notify([signalOf({ ...older, status: 'superseded' })]);
   }
 }

@@ -8,6 +8,7 @@ const METHODS: Array<keyof GitopsApi> = [
   'sync',
   'refresh',
   'rolloutAction',
+  'mergePullRequest',
   'getDeployment',
   'getTimeline',
   'getOverview',

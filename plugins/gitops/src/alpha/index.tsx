@@ -1,9 +1,16 @@
+import { Content } from '@backstage/core-components';
 import {
   ApiBlueprint,
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import {
+  compatWrapper,
+  convertLegacyRouteRef,
+} from '@backstage/core-compat-api';
+import ShipdeckIcon from '@material-ui/icons/DirectionsBoat';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
@@ -13,6 +20,7 @@ import {
   hasGitopsAnnotations,
 } from '@shipdeck/plugin-gitops-common';
 import { gitopsApiRef } from '../api';
+import { rootRouteRef } from '../routes';
 
 /** @alpha */
 export const gitopsApi = ApiBlueprint.make({
@@ -50,6 +58,32 @@ export const deploymentsEntityCard = EntityCardBlueprint.make({
   },
 });
 
+const overviewRouteRef = convertLegacyRouteRef(rootRouteRef);
+
+/**
+ * The on-call page at `/gitops` (`page:gitops`). Its title and icon also make
+ * the app's navigation list it as "Shipdeck"; the page layout renders the
+ * header, so the content comes without page chrome.
+ *
+ * @alpha
+ */
+export const overviewPage = PageBlueprint.make({
+  params: {
+    path: '/gitops',
+    routeRef: overviewRouteRef,
+    title: 'Shipdeck',
+    icon: <ShipdeckIcon />,
+    loader: () =>
+      import('../components/overview').then(m =>
+        compatWrapper(
+          <Content>
+            <m.OverviewContent />
+          </Content>,
+        ),
+      ),
+  },
+});
+
 /**
  * Shipdeck's frontend plugin for the new frontend system.
  *
@@ -57,6 +91,14 @@ export const deploymentsEntityCard = EntityCardBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'gitops',
+  title: 'Shipdeck',
+  icon: <ShipdeckIcon />,
   info: { packageJson: () => import('../../package.json') },
-  extensions: [gitopsApi, deploymentsEntityContent, deploymentsEntityCard],
+  extensions: [
+    gitopsApi,
+    overviewPage,
+    deploymentsEntityContent,
+    deploymentsEntityCard,
+  ],
+  routes: { root: overviewRouteRef },
 });

@@ -1,24 +1,26 @@
 import {
   StatusAborted,
-  StatusError,
   StatusOK,
-  StatusPending,
-  StatusRunning,
   StatusWarning,
 } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import { EnvironmentStatus } from '@shipdeck/plugin-gitops-common';
-import { ago } from './format';
+import { ago, displayVersion } from './format';
+import { HEALTH_ICON } from './statusIcons';
 
-// Argo CD health and sync mapped to Backstage's status icons, in one place.
-const HEALTH_ICON: Record<EnvironmentStatus['health'], typeof StatusOK> = {
-  Healthy: StatusOK,
-  Progressing: StatusRunning,
-  Suspended: StatusPending,
-  Degraded: StatusError,
-  Missing: StatusWarning,
-  Unknown: StatusAborted,
-};
+/** Health as a Backstage status icon and its word, e.g. for one-line views. */
+export function HealthStatus(props: { status?: EnvironmentStatus }) {
+  const { status } = props;
+  if (!status) return <StatusAborted>not seen in Argo CD</StatusAborted>;
+  const Health = HEALTH_ICON[status.health] ?? StatusAborted;
+  return (
+    <Health>
+      {status.health}
+      {status.sync === 'OutOfSync' ? ', out of sync' : ''}
+      {status.stale ? ` (as of ${ago(status.observedAt)})` : ''}
+    </Health>
+  );
+}
 
 /** Version, health and sync of one environment, as Argo CD last reported them. */
 export function ArgoStatus(props: {
@@ -41,8 +43,9 @@ export function ArgoStatus(props: {
         variant="h6"
         component="p"
         style={{ fontFamily: 'monospace' }}
+        title={status.version}
       >
-        {status.version ?? 'unknown version'}
+        {displayVersion(status.version) ?? 'unknown version'}
       </Typography>
       <Typography variant="body2">
         <Health>{status.health}</Health>

@@ -9,7 +9,8 @@ import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import { MissingGitopsSetup } from './MissingGitopsSetup';
 import { useEntityEnvironments } from './useEntityEnvironments';
-import { describeDeployment } from './format';
+import { ago, describeDeployment, displayVersion } from './format';
+import { HealthStatus } from './ArgoStatus';
 
 /** Overview card: one line per environment, linking to the Deployments tab. */
 export function DeploymentsCard() {
@@ -24,17 +25,30 @@ export function DeploymentsCard() {
   } else {
     content = (
       <List dense aria-label="Environments">
-        {value.environments.map(({ environment, lastDeployment }) => (
+        {value.environments.map(({ environment, lastDeployment, status }) => (
           <ListItem key={environment.name} divider>
             <ListItemText
               primary={
-                <Typography variant="subtitle2" component="span">
-                  {environment.name}
-                </Typography>
+                <>
+                  <Typography variant="subtitle2" component="span">
+                    {environment.name}
+                  </Typography>{' '}
+                  <Typography
+                    variant="body2"
+                    component="span"
+                    style={{ fontFamily: 'monospace' }}
+                    title={status?.version}
+                  >
+                    {displayVersion(status?.version) ?? '—'}
+                  </Typography>{' '}
+                  <HealthStatus status={status} />
+                </>
               }
               secondary={
                 lastDeployment
-                  ? describeDeployment(lastDeployment)
+                  ? `${describeDeployment(lastDeployment)}, ${ago(
+                      lastDeployment.createdAt,
+                    )}`
                   : `${
                       environment.pullRequest ? 'pull request' : 'direct commit'
                     }; no deployment recorded yet`

@@ -1,80 +1,43 @@
 import { screen, within } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { Entity } from '@backstage/catalog-model';
 import {
   GitopsApi,
   EntityEnvironmentsResponse,
 } from '@shipdeck/plugin-gitops-common';
+import { entity, environments } from '../__testUtils__/fixtures';
 import { gitopsApiRef } from '../api';
 import { mockGitopsApi } from '../__testUtils__/mockGitopsApi';
 import { EntityGitopsCard, EntityGitopsContent } from '../plugin';
 
-const entity: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'cart',
-    namespace: 'default',
-    annotations: { 'argocd/app-name': 'cart' },
-  },
-  spec: { type: 'service', owner: 'team-shop' },
-};
-
-const environments: EntityEnvironmentsResponse = {
-  entityRef: 'component:default/cart',
-  managed: true,
-  observedAt: '2026-11-23T10:00:00.000Z',
-  environments: ['dev', 'staging', 'production'].map((name, order) => ({
-    environment: {
-      name,
-      title: name === 'production' ? 'Production' : name,
-      order,
-      pullRequest: name === 'production',
-      protected: name === 'production',
-      promotesFrom: order ? ['dev', 'staging'][order - 1] : undefined,
-      argocdInstance: 'local',
-      verifyImages: false,
-    },
-    manifest: {
-      repo: 'local:demo',
-      branch: 'main',
-      path: `cart/overlays/${name}`,
-      strategy: 'kustomize-images' as const,
-    },
-    argocd: {
-      instance: 'local',
-      name: `cart-${name}`,
-      url: `http://argocd.test/applications/cart-${name}`,
-    },
-    ...(name === 'staging'
-      ? {
-          lastDeployment: {
-            id: '1',
-            entityRef: 'component:default/cart',
-            environment: 'staging',
-            action: 'promote' as const,
-            actor: 'user:default/alice',
-            fromVersion: '1.0.0',
-            toVersion: '1.1.0',
-            status: 'healthy' as const,
-            createdAt: new Date(Date.now() - 3 * 3600_000).toISOString(),
-            steps: [],
-          },
-        }
-      : {}),
-  })),
-};
-
 function api(
   getEntityEnvironments: GitopsApi['getEntityEnvironments'],
 ): GitopsApi {
-  return mockGitopsApi({ getEntityEnvironments });
+  return mockGitopsApi({
+    getEntityEnvironments,
+    getTimeline: async () => ({ events: [] }),
+    getMetrics: async () => ({
+      from: '2026-10-24T00:00:00.000Z',
+      to: '2026-11-23T00:00:00.000Z',
+      days: 30,
+      environments: [],
+    }),
+  });
 }
 
 async function render(element: JSX.Element, gitopsApi: GitopsApi) {
   return renderInTestApp(
-    <TestApiProvider apis={[[gitopsApiRef, gitopsApi]]}>
+    <TestApiProvider
+      apis={[
+        [gitopsApiRef, gitopsApi],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <EntityProvider entity={entity}>{element}</EntityProvider>
     </TestApiProvider>,
   );
@@ -224,9 +187,9 @@ describe('EntityGitopsCard', () => {
         .getAllByRole('listitem')
         .map(li => li.textContent),
     ).toEqual([
-      'devdirect commit; no deployment recorded yet',
-      'staging1.0.0 → 1.1.0 by alice',
-      'productionpull request; no deployment recorded yet',
+      'dev — not seen in Argo CDdirect commit; no deployment recorded yet',
+      'staging — not seen in Argo CD1.0.0 → 1.1.0 by alice, 3 hours ago',
+      'production — not seen in Argo CDpull request; no deployment recorded yet',
     ]);
   });
 });

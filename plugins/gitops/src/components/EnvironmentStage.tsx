@@ -14,10 +14,13 @@ import { ArgoStatus } from './ArgoStatus';
 const useStyles = makeStyles(theme => ({
   stage: {
     padding: theme.spacing(2),
-    minWidth: 240,
+    minWidth: 260,
     flex: 1,
     borderTop: `4px solid ${theme.palette.primary.main}`,
+    display: 'flex',
+    flexDirection: 'column',
   },
+  problem: { borderTopColor: theme.palette.error.main },
   chips: {
     display: 'flex',
     gap: theme.spacing(1),
@@ -29,21 +32,34 @@ const useStyles = makeStyles(theme => ({
     textTransform: 'uppercase',
     fontSize: theme.typography.caption.fontSize,
     letterSpacing: 0.5,
-    marginTop: theme.spacing(1),
+    marginTop: theme.spacing(1.5),
   },
   mono: {
     fontFamily: 'monospace',
     wordBreak: 'break-all',
   },
+  actions: { marginTop: 'auto', paddingTop: theme.spacing(2) },
 }));
 
-/** One environment of the pipeline: how changes land, where, and what last happened. */
-export function EnvironmentStage(props: { item: EntityEnvironment }) {
-  const { environment, manifest, argocd, lastDeployment } = props.item;
+const PROBLEM_HEALTH = new Set(['Degraded', 'Missing', 'Unknown']);
+
+/**
+ * One environment of the pipeline: what runs, how changes land, where, what
+ * last happened, and (as `actions`) what the user can do about it.
+ */
+export function EnvironmentStage(props: {
+  item: EntityEnvironment;
+  actions?: React.ReactNode;
+}) {
+  const { environment, manifest, argocd, lastDeployment, status } = props.item;
+  const pending = props.item.pendingPullRequest;
   const classes = useStyles();
+  const problem =
+    (status && (PROBLEM_HEALTH.has(status.health) || status.stale)) ||
+    (!status && props.item.statusError);
   return (
     <Paper
-      className={classes.stage}
+      className={`${classes.stage} ${problem ? classes.problem : ''}`}
       variant="outlined"
       component="section"
       aria-label={`Environment ${environment.name}`}
@@ -73,21 +89,49 @@ export function EnvironmentStage(props: { item: EntityEnvironment }) {
             color="secondary"
           />
         )}
+        {environment.promotesFrom && (
+          <Chip
+            size="small"
+            variant="outlined"
+            label={`from ${environment.promotesFrom}`}
+          />
+        )}
       </div>
-      {environment.promotesFrom && (
-        <Typography variant="body2">
-          promotes from {environment.promotesFrom}
-        </Typography>
-      )}
 
       <Typography className={classes.label}>Running</Typography>
-      <ArgoStatus status={props.item.status} error={props.item.statusError} />
+      <ArgoStatus status={status} error={props.item.statusError} />
 
-      <Typography className={classes.label}>Manifest</Typography>
-      <Typography variant="body2" className={classes.mono}>
-        {manifest.repo}@{manifest.branch}:{manifest.path || '/'}
-      </Typography>
-      <Typography variant="body2">{strategyLabel(manifest)}</Typography>
+      {pending && (
+        <>
+          <Typography className={classes.label}>
+            Pending pull request
+          </Typography>
+          <Typography variant="body2">
+            <Link to={pending.url}>#{pending.number}</Link> ({pending.state}):
+            waiting to be merged
+          </Typography>
+        </>
+      )}
+
+      <Typography className={classes.label}>Last deployment</Typography>
+      {lastDeployment ? (
+        <Typography variant="body2" title={lastDeployment.createdAt}>
+          {describeDeployment(lastDeployment)}, {ago(lastDeployment.createdAt)}{' '}
+          ({lastDeployment.status})
+          {lastDeployment.commitUrl && (
+            <>
+              {' · '}
+              <Link to={lastDeployment.commitUrl}>
+                commit {lastDeployment.commitSha?.slice(0, 7)}
+              </Link>
+            </>
+          )}
+        </Typography>
+      ) : (
+        <Typography variant="body2" color="textSecondary">
+          None recorded by Shipdeck yet
+        </Typography>
+      )}
 
       <Typography className={classes.label}>Argo CD</Typography>
       <Typography variant="body2">
@@ -97,17 +141,13 @@ export function EnvironmentStage(props: { item: EntityEnvironment }) {
         </Box>
       </Typography>
 
-      <Typography className={classes.label}>Last deployment</Typography>
-      {lastDeployment ? (
-        <Typography variant="body2" title={lastDeployment.createdAt}>
-          {describeDeployment(lastDeployment)}, {ago(lastDeployment.createdAt)}{' '}
-          ({lastDeployment.status})
-        </Typography>
-      ) : (
-        <Typography variant="body2" color="textSecondary">
-          None recorded by Shipdeck yet
-        </Typography>
-      )}
+      <Typography className={classes.label}>Manifest</Typography>
+      <Typography variant="body2" className={classes.mono}>
+        {manifest.repo}@{manifest.branch}:{manifest.path || '/'}
+      </Typography>
+      <Typography variant="body2">{strategyLabel(manifest)}</Typography>
+
+      {props.actions && <div className={classes.actions}>{props.actions}</div>}
     </Paper>
   );
 }

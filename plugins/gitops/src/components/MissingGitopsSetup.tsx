@@ -2,7 +2,8 @@ import { CodeSnippet, EmptyState } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import { SHIPDECK_ANNOTATIONS } from '@shipdeck/plugin-gitops-common';
 
-const SNIPPET = `metadata:
+/** The annotations a service needs, as people paste them into catalog-info.yaml. */
+export const ANNOTATION_SNIPPET = `metadata:
   annotations:
     ${SHIPDECK_ANNOTATIONS.manifestRepo}: local:demo
     ${SHIPDECK_ANNOTATIONS.manifestPath}: '{service}/overlays/{env}'
@@ -21,7 +22,11 @@ export function MissingGitopsSetup() {
           <Typography variant="body1" gutterBottom>
             Add to the entity's catalog-info.yaml:
           </Typography>
-          <CodeSnippet language="yaml" text={SNIPPET} showCopyCodeButton />
+          <CodeSnippet
+            language="yaml"
+            text={ANNOTATION_SNIPPET}
+            showCopyCodeButton
+          />
         </>
       }
     />

@@ -38,3 +38,33 @@ export function describeDeployment(record: DeploymentRecord): string {
     '',
   )}`;
 }
+
+/** A version as people read it: tags whole, digests shortened. */
+export function displayVersion(version: string): string;
+export function displayVersion(version?: string): string | undefined;
+export function displayVersion(version?: string): string | undefined {
+  if (!version) return version;
+  const digest = /^(sha256:)([a-f0-9]{12})[a-f0-9]{52}$/.exec(version);
+  return digest ? `${digest[1]}${digest[2]}` : version;
+}
+
+/** The user part of an actor ref: `user:default/alice` → `alice`. */
+export function actorName(actor: string): string {
+  return actor.replace(/^user:(default\/)?/, '');
+}
+
+/** A duration as people say it: "45 s", "4 min", "2 h 5 min", "3 d 2 h". */
+export function duration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  const minutes = Math.round(s / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) {
+    const rest = minutes % 60;
+    return rest ? `${hours} h ${rest} min` : `${hours} h`;
+  }
+  const days = Math.floor(hours / 24);
+  const rest = hours % 24;
+  return rest ? `${days} d ${rest} h` : `${days} d`;
+}

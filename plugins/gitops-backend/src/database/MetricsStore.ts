@@ -1,0 +1,182 @@
+import { Knex } from 'knex';
+import { DeploymentRecord } from '@shipdeck/plugin-gitops-common';
+import { AppKey } from '../snapshots/SnapshotStore';
+
+/** What the delivery metrics need of a deployment record. */
+export interface MetricsRecord {
+  id: string;
+  entityRef: string;
+  environment: string;
+  action: DeploymentRecord['action'];
+  fromVersion?: string;
+  toVersion: string;
+  status: DeploymentRecord['status'];
+  createdAt: string;
+  /** When the record first reached its `healthy` step. */
+  healthyAt?: string;
+}
+
+/** One stored health change of an Argo CD Application. */
+export interface HealthTransition {
+  instance: string;
+  namespace: string;
+  app: string;
+  at: string;
+  from: string;
+  to: string;
+}
+
+/** Rows per query: one bound parameter (or OR clause) each, under every engine's limits. */
+const BATCH = 200;
+
+// SQLite hands back strings or epoch numbers, PostgreSQL Date objects.
+const iso = (value: Date | string | number) =>
+  new Date(
+    typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value,
+  ).toISOString();
+
+// Stored by eventsBetween as `Health <before> → <after>`.
+const HEALTH_SUMMARY = /^Health (\w+) → (\w+)$/;
+
+function batches<T>(items: T[]): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += BATCH) {
+    result.push(items.slice(i, i + BATCH));
+  }
+  return result;
+}
+
+/**
+ * The reads behind `GET /metrics`: aggregates over deployment records, their
+ * steps and the stored Argo CD health events, done in the database rather
+ * than by loading whole records with every step.
+ */
+export class MetricsStore {
+  constructor(private readonly knex: Knex) {}
+
+  /** The entities' records created in `[from, to)`, oldest first. */
+  async deploymentsBetween(
+    entityRefs: string[],
+    range: { from: string; to: string },
+  ): Promise<MetricsRecord[]> {
+    const records: MetricsRecord[] = [];
+    for (const refs of batches([...new Set(entityRefs)])) {
+      const rows = await this.knex('gitops_deployments')
+        .select(
+          'id',
+          'entity_ref',
+          'environment',
+          'action',
+          'from_version',
+          'to_version',
+          'status',
+          'created_at',
+        )
+        .whereIn('entity_ref', refs)
+        .where('created_at', '>=', new Date(range.from))
+        .where('created_at', '<', new Date(range.to));
+      const healthy = await this.#healthyAt(rows.map(r => r.id));
+      for (const row of rows) {
+        records.push({
+          id: row.id,
+          entityRef: row.entity_ref,
+          environment: row.environment,
+          action: row.action,
+          ...(row.from_version ? { fromVersion: row.from_version } : {}),
+          toVersion: row.to_version,
+          status: row.status,
+          createdAt: iso(row.created_at),
+          ...(healthy.has(row.id) ? { healthyAt: healthy.get(row.id) } : {}),
+        });
+      }
+    }
+    return records.sort(
+      (a, b) =>
+        a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+    );
+  }
+
+  /**
+   * When each of the entities' versions was first deployed by Shipdeck, in
+   * any environment and at any time: where a change's lead time starts.
+   * Keyed `entityRef|version`.
+   */
+  async firstDeployments(entityRefs: string[]): Promise<Map<string, string>> {
+    const first = new Map<string, string>();
+    for (const refs of batches([...new Set(entityRefs)])) {
+      const rows: Array<{
+        entity_ref: string;
+        to_version: string;
+        first_at: Date | string | number;
+      }> = await this.knex('gitops_deployments')
+        .select('entity_ref', 'to_version')
+        .min({ first_at: 'created_at' })
+        .whereIn('entity_ref', refs)
+        .groupBy('entity_ref', 'to_version');
+      for (const row of rows) {
+        first.set(`${row.entity_ref}|${row.to_version}`, iso(row.first_at));
+      }
+    }
+    return first;
+  }
+
+  /** Health changes of some Applications in `[from, to)`, oldest first. */
+  async healthTransitions(
+    apps: AppKey[],
+    range: { from: string; to: string },
+  ): Promise<HealthTransition[]> {
+    const transitions: HealthTransition[] = [];
+    for (const keys of batches(apps)) {
+      const rows = await this.knex('gitops_timeline_events')
+        .select('id', 'instance', 'namespace', 'app', 'at', 'summary')
+        .where({ type: 'health' })
+        .where('at', '>=', new Date(range.from))
+        .where('at', '<', new Date(range.to))
+        .where(builder => {
+          for (const key of keys) {
+            builder.orWhere({
+              instance: key.instance,
+              namespace: key.namespace,
+              app: key.name,
+            });
+          }
+        })
+        .orderBy([
+          { column: 'at', order: 'asc' },
+          { column: 'id', order: 'asc' },
+        ]);
+      for (const row of rows) {
+        const match = HEALTH_SUMMARY.exec(row.summary);
+        if (!match) continue;
+        transitions.push({
+          instance: row.instance,
+          namespace: row.namespace,
+          app: row.app,
+          at: iso(row.at),
+          from: match[1],
+          to: match[2],
+        });
+      }
+    }
+    return transitions.sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  async #healthyAt(ids: string[]): Promise<Map<string, string>> {
+    const healthy = new Map<string, string>();
+    for (const batch of batches(ids)) {
+      const rows: Array<{
+        deployment_id: string;
+        healthy_at: Date | string | number;
+      }> = await this.knex('gitops_deployment_steps')
+        .select('deployment_id')
+        .min({ healthy_at: 'at' })
+        .whereIn('deployment_id', batch)
+        .where({ name: 'healthy' })
+        .groupBy('deployment_id');
+      for (const row of rows) {
+        healthy.set(row.deployment_id, iso(row.healthy_at));
+      }
+    }
+    return healthy;
+  }
+}

@@ -1,0 +1,1 @@
+export { DeploymentMetrics } from './DeploymentMetrics';

@@ -1,0 +1,2 @@
+export { OverviewContent } from './OverviewContent';
+export { GitopsPage } from './GitopsPage';
