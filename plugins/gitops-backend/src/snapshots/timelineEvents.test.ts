@@ -35,6 +35,29 @@ describe('eventsBetween', () => {
     expect(eventsBetween(after, after, where)).toEqual([]);
   });
 
+  it('records sync status changes and new drift, not a shared repo moving under a synced app', () => {
+    const synced = (revision: string) =>
+      app({ sync: { status: 'Synced', revision } });
+    const outOfSync = (revision: string) =>
+      app({ sync: { status: 'OutOfSync', revision } });
+    // Another service's commit moved the revision: nothing to apply here.
+    expect(eventsBetween(synced('aaa'), synced('bbb'), where)).toEqual([]);
+    expect(eventsBetween(synced('aaa'), outOfSync('bbb'), where)).toEqual([
+      expect.objectContaining({
+        type: 'sync-status',
+        summary: 'OutOfSync with bbb',
+      }),
+    ]);
+    expect(
+      eventsBetween(outOfSync('bbb'), outOfSync('ccc'), where).map(
+        e => e.summary,
+      ),
+    ).toEqual(['OutOfSync with ccc']);
+    expect(
+      eventsBetween(outOfSync('ccc'), synced('ccc'), where).map(e => e.summary),
+    ).toEqual(['Synced with ccc']);
+  });
+
   it('keeps the hook results of a finished operation, which Argo CD may delete later', () => {
     const running = app({
       operationState: {

@@ -58,12 +58,16 @@ export function eventsBetween(
     });
   }
 
+  // An app watching a shared repository sees its revision move with every
+  // commit to it, mostly without anything to apply: a Synced → Synced move is
+  // noise (real deployments show as operations and history entries). A new
+  // revision while OutOfSync is a new drift target, so it counts.
   const sync = now?.sync?.status;
+  const revisionMoved = now?.sync?.revision !== before?.sync?.revision;
   if (
     previous &&
     sync &&
-    (sync !== before?.sync?.status ||
-      now?.sync?.revision !== before?.sync?.revision)
+    (sync !== before?.sync?.status || (revisionMoved && sync !== 'Synced'))
   ) {
     events.push({
       ...base,

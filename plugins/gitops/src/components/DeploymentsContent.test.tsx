@@ -192,4 +192,49 @@ describe('EntityGitopsCard', () => {
       'production — not seen in Argo CDpull request; no deployment recorded yet',
     ]);
   });
+
+  it('shows the version and health per line, stale ones with their age', async () => {
+    const digest = `sha256:${'ab12'.repeat(16)}`;
+    await render(
+      <EntityGitopsCard />,
+      api(async () => ({
+        ...environments,
+        environments: environments.environments.map((e, i) => ({
+          ...e,
+          status: {
+            sync: i === 1 ? ('OutOfSync' as const) : ('Synced' as const),
+            health: i === 2 ? ('Degraded' as const) : ('Healthy' as const),
+            images: [],
+            version: i === 0 ? digest : '1.1.0',
+            observedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+            stale: i === 2,
+          },
+        })),
+      })),
+    );
+    const items = within(
+      await screen.findByRole('list', { name: 'Environments' }),
+    ).getAllByRole('listitem');
+    expect(items[0]).toHaveTextContent(`dev sha256:ab12ab12ab12 Healthy`);
+    expect(within(items[0]).getByTitle(digest)).toBeInTheDocument();
+    expect(items[1]).toHaveTextContent('staging 1.1.0 Healthy, out of sync');
+    expect(items[2]).toHaveTextContent(
+      'production 1.1.0 Degraded (as of 5 minutes ago)',
+    );
+    expect(
+      screen.getByRole('link', { name: /Open the Deployments tab/ }),
+    ).toHaveAttribute('href', expect.stringMatching(/deployments$/));
+  });
+
+  it('says what failed, and what to add when the entity is not set up', async () => {
+    await render(
+      <EntityGitopsCard />,
+      api(async () => {
+        throw new Error('gitops backend unreachable');
+      }),
+    );
+    expect(
+      (await screen.findAllByText(/gitops backend unreachable/))[0],
+    ).toBeInTheDocument();
+  });
 });

@@ -408,6 +408,135 @@ describe('deploying from the Deployments tab', () => {
     );
   });
 
+  it('merges a pending pull request of a local repository and follows its deployment', async () => {
+    const pendingProduction: EntityEnvironmentsResponse = {
+      ...withVersions,
+      environments: withVersions.environments.map(e =>
+        e.environment.name === 'production'
+          ? {
+              ...e,
+              pendingPullRequest: {
+                number: 4,
+                url: 'http://localhost:7007/api/gitops/repositories/local%3Ademo/pulls/4',
+                state: 'open' as const,
+                deploymentId: 'd-1',
+              },
+            }
+          : e,
+      ),
+    };
+    const { api, calls } = fakeApi({
+      getEntityEnvironments: async () => pendingProduction,
+      mergePullRequest: async (...args) => {
+        (calls.mergePullRequest ??= []).push(args);
+        return {
+          message: 'Merged #4',
+          pullRequest: { number: 4, url: 'x', state: 'merged' as const },
+          commitSha: 'abc',
+          deployments: [
+            {
+              ...record(['requested', 'pr-opened', 'merged'], 'committed'),
+              environment: 'production',
+            },
+          ],
+        };
+      },
+      getDeployment: async () => ({
+        ...record(['requested', 'pr-opened', 'merged'], 'committed'),
+        environment: 'production',
+      }),
+    });
+    const stages = await renderTab(api);
+    expect(stages[2]).toHaveTextContent(/\(open\): waiting to be merged/);
+    expect(
+      within(stages[2]).getByRole('link', { name: /^#4/ }),
+    ).toHaveAttribute(
+      'href',
+      'http://localhost:7007/api/gitops/repositories/local%3Ademo/pulls/4',
+    );
+    expect(
+      within(stages[0]).queryByRole('button', { name: /Merge pull request/ }),
+    ).not.toBeInTheDocument();
+    await userEvent.click(
+      within(stages[2]).getByRole('button', { name: 'Merge pull request #4' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Merge pull request #4',
+    });
+    expect(dialog).toHaveTextContent('Argo CD then syncs production');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Merge' }),
+    );
+    await waitFor(() =>
+      expect(calls.mergePullRequest).toEqual([['local:demo', 4]]),
+    );
+    const progress = await screen.findByRole('region', {
+      name: 'Deployment to production',
+    });
+    expect(
+      within(progress).getByRole('listitem', { name: /^Merged: done/ }),
+    ).toBeInTheDocument();
+    expect(
+      within(progress).getByRole('listitem', { name: 'Syncing: pending' }),
+    ).toBeInTheDocument();
+  });
+
+  it('promotes a paused rollout, and aborts only after confirming', async () => {
+    const paused: EntityEnvironmentsResponse = {
+      ...withVersions,
+      environments: withVersions.environments.map((e, i) =>
+        i === 0
+          ? {
+              ...e,
+              status: {
+                ...e.status!,
+                health: 'Suspended' as const,
+                rollout: { name: 'cart', health: 'Suspended' },
+              },
+            }
+          : e,
+      ),
+    };
+    const actions: unknown[] = [];
+    const { api } = fakeApi({
+      getEntityEnvironments: async () => paused,
+      rolloutAction: async (_entity, request) => {
+        actions.push(request);
+        return {
+          application: { instance: 'local', name: 'cart-dev' },
+          state: 'Progressing',
+          message: `${request.action} sent`,
+        };
+      },
+    });
+    const stages = await renderTab(api);
+    expect(
+      within(stages[1]).queryByRole('button', { name: 'Promote rollout' }),
+    ).not.toBeInTheDocument();
+    await userEvent.click(
+      within(stages[0]).getByRole('button', { name: 'Promote rollout' }),
+    );
+    await waitFor(() =>
+      expect(actions).toEqual([{ environment: 'dev', action: 'promote' }]),
+    );
+    await userEvent.click(
+      within(stages[0]).getByRole('button', { name: 'Abort rollout' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Abort rollout cart',
+    });
+    expect(actions).toHaveLength(1);
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Abort rollout' }),
+    );
+    await waitFor(() =>
+      expect(actions).toEqual([
+        { environment: 'dev', action: 'promote' },
+        { environment: 'dev', action: 'abort' },
+      ]),
+    );
+  });
+
   it('disables actions with a reason when the user may not deploy', async () => {
     const { api } = fakeApi();
     // Permission answers are cached per entity: ask about another one.
