@@ -1,11 +1,11 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
+  DeploymentOutcome,
   DeploymentPreview,
   DeploymentRecord,
   Environment,
 } from '@shipdeck/plugin-gitops-common';
-import { PullRequestRef } from '../scm/ManifestRepository';
 import { PlannedEdit } from './ChangeSetWriter';
 
 export interface DeployRequest {
@@ -53,16 +53,8 @@ export interface DeploymentPlan {
   releaseName?: string;
 }
 
-export interface DeploymentOutcome {
-  /** True when every target already ran its version: nothing was written. */
-  unchanged: boolean;
-  message: string;
-  changeSetId?: string;
-  commitSha?: string;
-  commitUrl?: string;
-  pullRequest?: PullRequestRef;
-  deployments: DeploymentRecord[];
-}
+// What the deploy, promote and roll back routes answer: the REST contract.
+export type { DeploymentOutcome };
 
 type Options = { credentials: BackstageCredentials };
 

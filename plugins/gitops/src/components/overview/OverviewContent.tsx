@@ -1,20 +1,14 @@
 import { useMemo, useRef } from 'react';
-import {
-  CodeSnippet,
-  EmptyState,
-  Progress,
-  WarningPanel,
-} from '@backstage/core-components';
+import { EmptyState, Progress, WarningPanel } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import Typography from '@material-ui/core/Typography';
+import { OverviewSummary } from './OverviewSummary';
 import { OverviewFilter, OverviewRow } from '@shipdeck/plugin-gitops-common';
 import { FilterOptions, OverviewFilters } from './OverviewFilters';
 import { OverviewMatrix } from './OverviewMatrix';
-import { OverviewSummary } from './OverviewSummary';
 import { environmentColumns, groupByService } from './matrix';
 import { shortAgo, useNow } from './time';
-import { ANNOTATION_SNIPPET } from '../MissingGitopsSetup';
+import { MissingGitopsSetup } from '../MissingGitopsSetup';
 import { useConfiguredEnvironments, useOverview } from './useOverview';
 import { hasActiveFilters, useOverviewFilters } from './useOverviewFilters';
 
@@ -57,22 +51,10 @@ function useFilterOptions(
 
 function NoManagedServices() {
   return (
-    <EmptyState
+    <MissingGitopsSetup
       missing="data"
       title="No services are deployed with Shipdeck yet"
       description="This page lists every Component that carries Shipdeck's annotations (or the Argo CD annotations other Backstage plugins use) and that you may see in the catalog. Annotate a service to see it here."
-      action={
-        <>
-          <Typography variant="body1" gutterBottom>
-            Add to the service's catalog-info.yaml:
-          </Typography>
-          <CodeSnippet
-            language="yaml"
-            text={ANNOTATION_SNIPPET}
-            showCopyCodeButton
-          />
-        </>
-      }
     />
   );
 }
