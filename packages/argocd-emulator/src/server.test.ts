@@ -191,6 +191,21 @@ describe('Argo CD emulator API', () => {
     ).toBe(403);
   });
 
+  it('serves a page where Argo CD links point, and 404 for an unknown app', async () => {
+    const page = await fetch(`${h.url}/applications/argocd/cart-dev`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await page.text();
+    expect(html).toContain('<h1>cart-dev</h1>');
+    expect(html).toMatch(/Health<\/th><td>Healthy/);
+    expect(html).toContain('registry.shop.example/shop/cart:');
+    const short = await fetch(`${h.url}/applications/cart-dev`);
+    expect(short.status).toBe(200);
+    const missing = await fetch(`${h.url}/applications/nope`);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('No Application nope');
+  });
+
   it('requires a token (bearer header or argocd.token cookie)', async () => {
     const anonymous = await h.call('GET', '/api/v1/applications', undefined, {
       authorization: '',

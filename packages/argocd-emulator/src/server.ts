@@ -1,4 +1,5 @@
 import express from 'express';
+import { applicationPage } from './webPage';
 import { ApplicationSource } from './applications';
 import { ApiError, invalidArgument, notFound } from './errors';
 import { FaultState, Faults } from './faults';
@@ -282,6 +283,23 @@ export function createServer(ctx: ServerContext): express.Express {
       }
       res.json(applicationView(found));
     }),
+  );
+
+  // Argo CD's web UI addresses apps as /applications/<name> and, in apps-in-
+  // any-namespace setups, /applications/<namespace>/<name>.
+  app.get(
+    ['/applications/:name', '/applications/:namespace/:name'],
+    (req, res) => {
+      try {
+        const found = commands.find(req.params.name, req.params.namespace);
+        res.type('text/html').send(applicationPage(applicationView(found)));
+      } catch {
+        res
+          .status(404)
+          .type('text/plain')
+          .send(`No Application ${req.params.name} in the Argo CD emulator`);
+      }
+    },
   );
 
   app.post(
