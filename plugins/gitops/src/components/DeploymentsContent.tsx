@@ -3,7 +3,6 @@ import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { Progress, WarningPanel } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import ArrowForwardIcon from '@material-ui/icons/ArrowForward';
 import {
@@ -14,28 +13,12 @@ import { EnvironmentStage } from './EnvironmentStage';
 import { MissingGitopsSetup } from './MissingGitopsSetup';
 import { StageActions } from './actions/StageActions';
 import { useGitopsPermissions } from './actions/useGitopsPermissions';
-import { errorMessage } from './actions/validation';
+import { LoadFailed } from './LoadFailed';
 import { useLiveEntityEnvironments } from './live/useLiveEntityEnvironments';
 import { DeploymentProgress } from './progress/DeploymentProgress';
 import { EntityTimeline } from './timeline';
 import { DeploymentMetrics } from './metrics';
-import { ago } from './format';
-
-function LoadError(props: { error: Error; retry: () => void }) {
-  return (
-    <WarningPanel
-      severity="error"
-      title="Could not load this service's environments"
-      message={`${errorMessage(
-        props.error,
-      )}. Check that the Shipdeck backend is running and try again.`}
-    >
-      <Button variant="outlined" onClick={props.retry}>
-        Try again
-      </Button>
-    </WarningPanel>
-  );
-}
+import { ago, errorMessage } from './format';
 
 /**
  * The entity's "Deployments" tab: its environments as a pipeline with what
@@ -66,7 +49,11 @@ export function DeploymentsContent() {
   const value = live.value;
   if (!value) {
     return live.error ? (
-      <LoadError error={live.error} retry={retry} />
+      <LoadFailed
+        title="Could not load this service's environments"
+        error={live.error}
+        onRetry={retry}
+      />
     ) : (
       <Progress />
     );

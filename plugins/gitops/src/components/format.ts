@@ -33,10 +33,7 @@ export function ago(iso: string, now = Date.now()): string {
 
 export function describeDeployment(record: DeploymentRecord): string {
   const from = record.fromVersion ? `${record.fromVersion} → ` : '';
-  return `${from}${record.toVersion} by ${record.actor.replace(
-    /^user:(default\/)?/,
-    '',
-  )}`;
+  return `${from}${record.toVersion} by ${actorName(record.actor)}`;
 }
 
 /** A version as people read it: tags whole, digests shortened. */
@@ -53,18 +50,11 @@ export function actorName(actor: string): string {
   return actor.replace(/^user:(default\/)?/, '');
 }
 
-/** A duration as people say it: "45 s", "4 min", "2 h 5 min", "3 d 2 h". */
-export function duration(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  const minutes = Math.round(s / 60);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) {
-    const rest = minutes % 60;
-    return rest ? `${hours} h ${rest} min` : `${hours} h`;
-  }
-  const days = Math.floor(hours / 24);
-  const rest = hours % 24;
-  return rest ? `${days} d ${rest} h` : `${days} d`;
+/** The message of a failed call: the server's explanation, not the HTTP preamble. */
+export function errorMessage(error: unknown): string {
+  const e = error as {
+    body?: { error?: { message?: string } };
+    message?: string;
+  };
+  return e?.body?.error?.message || e?.message || String(error);
 }

@@ -14,7 +14,8 @@ import {
 } from '@shipdeck/plugin-gitops-common';
 import { gitopsApiRef } from '../../api';
 import { ChangePreview } from './ChangePreview';
-import { errorMessage, newIdempotencyKey } from './validation';
+import { newIdempotencyKey } from './validation';
+import { errorMessage } from '../format';
 
 type Stage =
   | { name: 'form' }
@@ -23,14 +24,13 @@ type Stage =
   | { name: 'submitting'; preview: DeploymentPreview };
 
 export interface ChangeDialogProps {
-  open: boolean;
   title: string;
   entityRef: string;
   /** The form, when the dialog asks for input before the preview. */
   children?: ReactNode;
   /**
    * The request from the form, or undefined when the form is invalid (the
-   * form then shows what is wrong). Without children it is called on open.
+   * form then shows what is wrong). Without children it is called at once.
    */
   buildRequest: () => DeploymentRequest | undefined;
   confirmLabel: string;
@@ -44,11 +44,13 @@ export interface ChangeDialogProps {
  * thing), then confirm. Nothing is written before the confirmation.
  */
 export function ChangeDialog(props: ChangeDialogProps) {
-  const { open, entityRef, buildRequest, onClose, onStarted } = props;
+  const { entityRef, buildRequest, onClose, onStarted } = props;
   const api = useApi(gitopsApiRef);
   const [stage, setStage] = useState<Stage>({ name: 'form' });
   const [error, setError] = useState<string>();
   const [request, setRequest] = useState<DeploymentRequest>();
+  // One key per reviewed request: confirming it again (a double click, a
+  // retry after a lost answer) lands once; a changed request is a new one.
   const [key, setKey] = useState(newIdempotencyKey);
   const hasForm = props.children !== undefined;
 
@@ -57,6 +59,7 @@ export function ChangeDialog(props: ChangeDialogProps) {
     const next = buildRequest();
     if (!next) return;
     setRequest(next);
+    setKey(newIdempotencyKey());
     setStage({ name: 'previewing' });
     try {
       const preview = await api.previewDeployment(entityRef, next);
@@ -68,14 +71,10 @@ export function ChangeDialog(props: ChangeDialogProps) {
   };
 
   useEffect(() => {
-    if (!open) return;
-    setStage({ name: 'form' });
-    setError(undefined);
-    setKey(newIdempotencyKey());
+    // The dialog is mounted when it opens: form-less dialogs preview at once.
     if (!hasForm) review();
-    // Reset and (for form-less dialogs) preview each time the dialog opens.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [open]);
+  }, []);
 
   const confirm = async () => {
     if (stage.name !== 'preview' || !request) return;
@@ -100,7 +99,7 @@ export function ChangeDialog(props: ChangeDialogProps) {
       : undefined;
   return (
     <Dialog
-      open={open}
+      open
       onClose={onClose}
       aria-labelledby={titleId}
       fullWidth

@@ -18,7 +18,6 @@ const HINTS = {
 
 /** Deploy an image version, or the head of a branch, to one environment. */
 export function DeployDialog(props: {
-  open: boolean;
   entityRef: string;
   item: EntityEnvironment;
   /** The entity names its source repository, so a branch can be resolved. */
@@ -36,7 +35,6 @@ export function DeployDialog(props: {
   const environment = item.environment.name;
   return (
     <ChangeDialog
-      open={props.open}
       title={`Deploy to ${environment}`}
       entityRef={props.entityRef}
       confirmLabel={

@@ -6,7 +6,6 @@ import { ChangeDialog } from './ChangeDialog';
 
 /** Copy the version running in the previous environment into this one. */
 export function PromoteDialog(props: {
-  open: boolean;
   entityRef: string;
   from: EntityEnvironment;
   to: EntityEnvironment;
@@ -17,7 +16,6 @@ export function PromoteDialog(props: {
   const to = props.to.environment.name;
   return (
     <ChangeDialog
-      open={props.open}
       title={`Promote ${from} → ${to}`}
       entityRef={props.entityRef}
       confirmLabel={

@@ -13,8 +13,7 @@ import {
 } from '@shipdeck/plugin-gitops-common';
 import { gitopsApiRef } from '../../api';
 import { ChangeDialog } from './ChangeDialog';
-import { errorMessage } from './validation';
-import { actorName, ago, displayVersion } from '../format';
+import { actorName, ago, displayVersion, errorMessage } from '../format';
 
 interface EarlierVersion {
   version: string;
@@ -40,7 +39,6 @@ export function earlierVersions(
 
 /** Roll back to an earlier version, picked from the environment's timeline. */
 export function RollbackDialog(props: {
-  open: boolean;
   entityRef: string;
   item: EntityEnvironment;
   onClose: () => void;
@@ -52,14 +50,13 @@ export function RollbackDialog(props: {
   const [chosen, setChosen] = useState<string>();
   const [touched, setTouched] = useState(false);
   const history = useAsync(async () => {
-    if (!props.open) return [];
     const { events } = await api.getTimeline(props.entityRef, {
       environment,
       types: ['deployment', 'deployed'],
       limit: 100,
     });
     return earlierVersions(events, current);
-  }, [api, props.open, props.entityRef, environment, current]);
+  }, [api, props.entityRef, environment, current]);
 
   let form;
   if (history.loading) form = <Progress />;
@@ -108,7 +105,6 @@ export function RollbackDialog(props: {
   }
   return (
     <ChangeDialog
-      open={props.open}
       title={`Roll back ${environment}`}
       entityRef={props.entityRef}
       confirmLabel={

@@ -12,14 +12,13 @@ import {
   RolloutAction,
 } from '@shipdeck/plugin-gitops-common';
 import { gitopsApiRef } from '../../api';
-import { displayVersion } from '../format';
+import { displayVersion, errorMessage } from '../format';
 import { DeployDialog } from './DeployDialog';
 import { PromoteDialog } from './PromoteDialog';
 import { RollbackDialog } from './RollbackDialog';
 import { SyncDialog } from './SyncDialog';
 import { ConfirmDialog } from './ConfirmDialog';
 import { Allowance, GitopsPermissions } from './useGitopsPermissions';
-import { errorMessage } from './validation';
 
 const useStyles = makeStyles(theme => ({
   row: {
@@ -268,7 +267,6 @@ export function StageActions(props: {
 
       {dialog === 'deploy' && (
         <DeployDialog
-          open
           entityRef={entityRef}
           item={item}
           canDeployBranch={props.canDeployBranch}
@@ -278,7 +276,6 @@ export function StageActions(props: {
       )}
       {dialog === 'promote' && source && (
         <PromoteDialog
-          open
           entityRef={entityRef}
           from={source}
           to={item}
@@ -288,7 +285,6 @@ export function StageActions(props: {
       )}
       {dialog === 'rollback' && (
         <RollbackDialog
-          open
           entityRef={entityRef}
           item={item}
           onClose={() => setDialog(undefined)}
@@ -325,7 +321,6 @@ export function StageActions(props: {
       )}
       {dialog === 'sync' && (
         <SyncDialog
-          open
           item={item}
           busy={busy}
           onClose={() => setDialog(undefined)}

@@ -1,18 +1,13 @@
 import { useState } from 'react';
-import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import FormGroup from '@material-ui/core/FormGroup';
 import Typography from '@material-ui/core/Typography';
 import { EntityEnvironment } from '@shipdeck/plugin-gitops-common';
+import { ConfirmDialog } from './ConfirmDialog';
 
 /** Options of an Argo CD sync, confirmed before it runs. */
 export function SyncDialog(props: {
-  open: boolean;
   item: EntityEnvironment;
   busy: boolean;
   onClose: () => void;
@@ -21,51 +16,41 @@ export function SyncDialog(props: {
   const [prune, setPrune] = useState(false);
   const [dryRun, setDryRun] = useState(false);
   const { environment, argocd } = props.item;
+  const option = (
+    checked: boolean,
+    set: (value: boolean) => void,
+    label: string,
+  ) => (
+    <FormControlLabel
+      control={
+        <Checkbox checked={checked} onChange={e => set(e.target.checked)} />
+      }
+      label={label}
+    />
+  );
   return (
-    <Dialog
-      open={props.open}
+    <ConfirmDialog
+      title={`Sync ${argocd.name} (${environment.name})`}
+      confirmLabel={dryRun ? 'Dry run' : 'Sync'}
+      busy={props.busy}
       onClose={props.onClose}
-      aria-labelledby="shipdeck-sync-title"
+      onConfirm={() => props.onSync({ prune, dryRun })}
     >
-      <DialogTitle id="shipdeck-sync-title">
-        Sync {argocd.name} ({environment.name})
-      </DialogTitle>
-      <DialogContent>
-        <Typography variant="body2" gutterBottom>
-          Argo CD applies the manifests at the head of the branch it watches.
-        </Typography>
-        <FormGroup>
-          <FormControlLabel
-            control={
-              <Checkbox
-                checked={prune}
-                onChange={e => setPrune(e.target.checked)}
-              />
-            }
-            label="Prune: delete resources that are no longer in Git"
-          />
-          <FormControlLabel
-            control={
-              <Checkbox
-                checked={dryRun}
-                onChange={e => setDryRun(e.target.checked)}
-              />
-            }
-            label="Dry run: show what would happen without changing the cluster"
-          />
-        </FormGroup>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={props.onClose}>Cancel</Button>
-        <Button
-          color="primary"
-          variant="contained"
-          disabled={props.busy}
-          onClick={() => props.onSync({ prune, dryRun })}
-        >
-          {dryRun ? 'Dry run' : 'Sync'}
-        </Button>
-      </DialogActions>
-    </Dialog>
+      <Typography variant="body2" gutterBottom>
+        Argo CD applies the manifests at the head of the branch it watches.
+      </Typography>
+      <FormGroup>
+        {option(
+          prune,
+          setPrune,
+          'Prune: delete resources that are no longer in Git',
+        )}
+        {option(
+          dryRun,
+          setDryRun,
+          'Dry run: show what would happen without changing the cluster',
+        )}
+      </FormGroup>
+    </ConfirmDialog>
   );
 }

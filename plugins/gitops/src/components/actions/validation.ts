@@ -27,15 +27,6 @@ export function gitRefProblem(input: string): string | undefined {
   return undefined;
 }
 
-/** The message of a failed call: the server's explanation, not the HTTP preamble. */
-export function errorMessage(error: unknown): string {
-  const e = error as {
-    body?: { error?: { message?: string } };
-    message?: string;
-  };
-  return e?.body?.error?.message ?? e?.message ?? String(error);
-}
-
 /** A key that makes a retried click land once (Idempotency-Key). */
 export function newIdempotencyKey(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto

@@ -10,7 +10,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import { EnvironmentMetrics } from '@shipdeck/plugin-gitops-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gitopsApiRef } from '../../api';
-import { LoadFailed } from '../timeline/LoadFailed';
+import { LoadFailed } from '../LoadFailed';
 import { DailyDeploymentsChart, FailureRatioBar, LeadTimeBar } from './charts';
 import { humanDuration, percent, perWeek, plural } from './metricsFormat';
 

@@ -9,6 +9,7 @@ import { OverviewMatrix } from './OverviewMatrix';
 import { environmentColumns, groupByService } from './matrix';
 import { shortAgo, useNow } from './time';
 import { MissingGitopsSetup } from '../MissingGitopsSetup';
+import { LoadFailed } from '../LoadFailed';
 import { useConfiguredEnvironments, useOverview } from './useOverview';
 import { hasActiveFilters, useOverviewFilters } from './useOverviewFilters';
 
@@ -88,29 +89,6 @@ function NothingMatches(props: {
   );
 }
 
-function LoadError(props: { error: Error; onRetry: () => void }) {
-  return (
-    <WarningPanel
-      severity="error"
-      title="Could not load the Shipdeck overview"
-      defaultExpanded
-      message={
-        <>
-          {props.error.message || 'The gitops backend did not answer.'}{' '}
-          <Button
-            variant="outlined"
-            color="primary"
-            size="small"
-            onClick={props.onRetry}
-          >
-            Retry
-          </Button>
-        </>
-      }
-    />
-  );
-}
-
 /**
  * The Shipdeck on-call view, without page chrome: every service × environment
  * the user may see, problems first, filterable, kept fresh by polling.
@@ -158,7 +136,15 @@ export function OverviewContent(props: { pollIntervalMs?: number }) {
     return (
       <Box>
         {filters}
-        {error ? <LoadError error={error} onRetry={retry} /> : <Progress />}
+        {error ? (
+          <LoadFailed
+            title="Could not load the Shipdeck overview"
+            error={error}
+            onRetry={retry}
+          />
+        ) : (
+          <Progress />
+        )}
       </Box>
     );
   }

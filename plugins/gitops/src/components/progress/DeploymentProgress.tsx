@@ -18,8 +18,7 @@ import {
   GitopsSignal,
 } from '@shipdeck/plugin-gitops-common';
 import { gitopsApiRef } from '../../api';
-import { errorMessage } from '../actions/validation';
-import { actorName, displayVersion } from '../format';
+import { actorName, displayVersion, errorMessage } from '../format';
 
 /** Polling while a deployment moves; signals make it immediate when present. */
 export const PROGRESS_POLL_MS = 2_000;

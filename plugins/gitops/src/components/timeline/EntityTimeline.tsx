@@ -11,7 +11,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import CheckIcon from '@material-ui/icons/Check';
 import { TimelineEvent, TimelineQuery } from '@shipdeck/plugin-gitops-common';
 import { gitopsApiRef } from '../../api';
-import { LoadFailed } from './LoadFailed';
+import { LoadFailed } from '../LoadFailed';
 import { TimelineEventItem } from './TimelineEventItem';
 import { EVENT_TYPE_FILTERS, groupByDay, kindsOf } from './timelineFormat';
 

@@ -19,8 +19,8 @@ import SyncIcon from '@material-ui/icons/Sync';
 import SyncAltIcon from '@material-ui/icons/SyncAlt';
 import SyncProblemIcon from '@material-ui/icons/SyncProblem';
 import { TimelineEvent } from '@shipdeck/plugin-gitops-common';
+import { actorName } from '../format';
 import {
-  actorName,
   describeHook,
   HookResult,
   hooksOf,

@@ -91,11 +91,6 @@ export function toneOf(event: TimelineEvent): Tone {
   }
 }
 
-/** `user:default/alice` → `alice`; other refs and names as they are. */
-export function actorName(actor: string): string {
-  return actor.replace(/^user:(default\/)?/, '');
-}
-
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = [
   'Jan',

@@ -5,6 +5,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import ErrorOutlineIcon from '@material-ui/icons/ErrorOutline';
 import ReplayIcon from '@material-ui/icons/Replay';
+import { errorMessage } from './format';
 
 const useStyles = makeStyles(theme => ({
   root: {
@@ -42,7 +43,7 @@ export function LoadFailed(props: {
           color="textSecondary"
           className={classes.message}
         >
-          {error.message || String(error)}
+          {errorMessage(error)}
         </Typography>
       </Box>
       <Button
