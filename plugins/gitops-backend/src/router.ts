@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import express from 'express';
+import { JsonObject } from '@backstage/types';
 import Router from 'express-promise-router';
 import {
   AuditorService,
@@ -79,6 +80,32 @@ export async function createRouter(options: {
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   /**
+   * Runs a request inside an audit event: `work` says what to record and how
+   * to answer; a throw (a refusal too) is recorded as the failure and
+   * rethrown for the error handler.
+   */
+  async function audited(
+    event: Parameters<AuditorService['createEvent']>[0],
+    work: () => Promise<{
+      meta?: JsonObject;
+      respond: () => void;
+    }>,
+  ) {
+    const auditorEvent = await auditor.createEvent(event);
+    let result;
+    try {
+      result = await work();
+      await auditorEvent.success(
+        result.meta ? { meta: result.meta } : undefined,
+      );
+    } catch (error) {
+      await auditorEvent.fail({ error: toError(error) });
+      throw error;
+    }
+    result.respond();
+  }
+
+  /**
    * Every mutation: audited (including refusals), replayed under an
    * Idempotency-Key, 202 with the records when something was written and 200
    * when nothing needed to change.
@@ -90,64 +117,63 @@ export async function createRouter(options: {
     meta: Record<string, unknown>,
     plan: (credentials: BackstageCredentials) => Promise<DeploymentPlan>,
   ) {
-    const auditorEvent = await auditor.createEvent({
-      eventId: 'deployment-mutate',
-      severityLevel: 'medium',
-      request: req,
-      meta: { actionType, ...meta },
-    });
     const key = req.header('idempotency-key');
-    let credentials: BackstageCredentials | undefined;
-    let actor = '';
-    try {
-      credentials = await credentialsOf(req);
-      actor = actorOf(auth, credentials);
-      if (key !== undefined) {
-        if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
-          throw new InputError(
-            'Idempotency-Key must be 1-255 visible ASCII characters',
-          );
+    await audited(
+      {
+        eventId: 'deployment-mutate',
+        severityLevel: 'medium',
+        request: req,
+        meta: { actionType, ...meta },
+      },
+      async () => {
+        const credentials = await credentialsOf(req);
+        const actor = actorOf(auth, credentials);
+        if (key !== undefined) {
+          if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+            throw new InputError(
+              'Idempotency-Key must be 1-255 visible ASCII characters',
+            );
+          }
+          const hash = createHash('sha256')
+            .update(
+              `${req.method} ${req.baseUrl}${req.path}\n${JSON.stringify(
+                req.body ?? {},
+              )}`,
+            )
+            .digest('hex');
+          const decision = await idempotency.begin(key, actor, hash);
+          if (decision.kind === 'replay') {
+            return {
+              meta: { replayed: true },
+              respond: () => res.status(decision.status).json(decision.body),
+            };
+          }
         }
-        const hash = createHash('sha256')
-          .update(
-            `${req.method} ${req.baseUrl}${req.path}\n${JSON.stringify(
-              req.body ?? {},
-            )}`,
-          )
-          .digest('hex');
-        const decision = await idempotency.begin(key, actor, hash);
-        if (decision.kind === 'replay') {
-          await auditorEvent.success({ meta: { replayed: true } });
-          res.status(decision.status).json(decision.body);
-          return;
+        let outcome: DeploymentOutcome;
+        try {
+          outcome = await deployments.execute(await plan(credentials), {
+            credentials,
+          });
+        } catch (error) {
+          if (key !== undefined) await idempotency.abandon(key, actor);
+          throw error;
         }
-      }
-      let outcome: DeploymentOutcome;
-      try {
-        outcome = await deployments.execute(await plan(credentials), {
-          credentials,
-        });
-      } catch (error) {
-        if (key !== undefined) await idempotency.abandon(key, actor);
-        throw error;
-      }
-      const status = outcome.unchanged ? 200 : 202;
-      if (key !== undefined)
-        await idempotency.complete(key, actor, status, outcome);
-      await auditorEvent.success({
-        meta: {
-          changeSetId: outcome.changeSetId,
-          deploymentIds: outcome.deployments.map(d => d.id),
-          commitSha: outcome.commitSha,
-          pullRequest: outcome.pullRequest?.url,
-          unchanged: outcome.unchanged,
-        },
-      });
-      res.status(status).json(outcome);
-    } catch (error) {
-      await auditorEvent.fail({ error: toError(error) });
-      throw error;
-    }
+        const status = outcome.unchanged ? 200 : 202;
+        if (key !== undefined) {
+          await idempotency.complete(key, actor, status, outcome);
+        }
+        return {
+          meta: {
+            changeSetId: outcome.changeSetId,
+            deploymentIds: outcome.deployments.map(d => d.id),
+            commitSha: outcome.commitSha,
+            pullRequest: outcome.pullRequest?.url,
+            unchanged: outcome.unchanged,
+          },
+          respond: () => res.status(status).json(outcome),
+        };
+      },
+    );
   }
 
   /**
@@ -163,27 +189,26 @@ export async function createRouter(options: {
     meta: Record<string, unknown>,
     plan: (credentials: BackstageCredentials) => Promise<DeploymentPlan>,
   ) {
-    const auditorEvent = await auditor.createEvent({
-      eventId: 'deployment-fetch',
-      request: req,
-      meta: { queryType: 'preview', actionType, ...meta },
-    });
-    try {
-      const credentials = await credentialsOf(req);
-      const result = await deployments.preview(await plan(credentials), {
-        credentials,
-      });
-      await auditorEvent.success({
-        meta: {
-          unchanged: result.unchanged,
-          paths: result.changes.map(c => c.path),
-        },
-      });
-      res.status(200).json(result);
-    } catch (error) {
-      await auditorEvent.fail({ error: toError(error) });
-      throw error;
-    }
+    await audited(
+      {
+        eventId: 'deployment-fetch',
+        request: req,
+        meta: { queryType: 'preview', actionType, ...meta },
+      },
+      async () => {
+        const credentials = await credentialsOf(req);
+        const result = await deployments.preview(await plan(credentials), {
+          credentials,
+        });
+        return {
+          meta: {
+            unchanged: result.unchanged,
+            paths: result.changes.map(c => c.path),
+          },
+          respond: () => res.status(200).json(result),
+        };
+      },
+    );
   }
 
   /** Sends a request to {@link preview} or {@link mutate} by its `dryRun` flag. */
@@ -357,38 +382,35 @@ export async function createRouter(options: {
       `/entities/:namespace/:kind/:name/${action.path}`,
       async (req, res) => {
         const entityRef = parseEntityParams(req.params);
-        const auditorEvent = await auditor.createEvent({
-          eventId: 'application-mutate',
-          severityLevel: 'medium',
-          request: req,
-          meta: { actionType: action.actionType, entityRef, ...req.body },
-        });
-        try {
-          const credentials = await credentialsOf(req);
-          const { environment } = parseBody(action.schema, req.body) as {
-            environment: string;
-          };
-          const target = await sync.locate(entityRef, environment, {
-            credentials,
-          });
-          const outcome = await action.run(target, req.body);
-          await auditorEvent.success({
-            meta: {
-              application: { ...outcome.application },
-              state: outcome.state,
-            },
-          });
-          res
-            .status(
+        await audited(
+          {
+            eventId: 'application-mutate',
+            severityLevel: 'medium',
+            request: req,
+            meta: { actionType: action.actionType, entityRef, ...req.body },
+          },
+          async () => {
+            const credentials = await credentialsOf(req);
+            const { environment } = parseBody(action.schema, req.body) as {
+              environment: string;
+            };
+            const target = await sync.locate(entityRef, environment, {
+              credentials,
+            });
+            const outcome = await action.run(target, req.body);
+            const status =
               action.actionType === 'sync' && !(req.body as any)?.wait
                 ? 202
-                : 200,
-            )
-            .json(outcome);
-        } catch (error) {
-          await auditorEvent.fail({ error: toError(error) });
-          throw error;
-        }
+                : 200;
+            return {
+              meta: {
+                application: { ...outcome.application },
+                state: outcome.state,
+              },
+              respond: () => res.status(status).json(outcome),
+            };
+          },
+        );
       },
     );
   }
@@ -439,21 +461,19 @@ export async function createRouter(options: {
 
   router.get('/deployments/:id', async (req, res) => {
     const credentials = await credentialsOf(req);
-    const auditorEvent = await auditor.createEvent({
-      eventId: 'deployment-fetch',
-      request: req,
-      meta: { queryType: 'by-id', deploymentId: req.params.id },
-    });
-    try {
-      const record = await deployments.getDeployment(req.params.id, {
-        credentials,
-      });
-      await auditorEvent.success();
-      res.json(record);
-    } catch (error) {
-      await auditorEvent.fail({ error: toError(error) });
-      throw error;
-    }
+    await audited(
+      {
+        eventId: 'deployment-fetch',
+        request: req,
+        meta: { queryType: 'by-id', deploymentId: req.params.id },
+      },
+      async () => {
+        const record = await deployments.getDeployment(req.params.id, {
+          credentials,
+        });
+        return { respond: () => res.json(record) };
+      },
+    );
   });
 
   // Local manifest repositories have no web UI; these routes are what their
@@ -487,40 +507,39 @@ export async function createRouter(options: {
   // a deploy, audited as a mutation.
   router.post('/repositories/:repo/pulls/:number/merge', async (req, res) => {
     const { repo } = req.params;
-    const auditorEvent = await auditor.createEvent({
-      eventId: 'deployment-mutate',
-      severityLevel: 'medium',
-      request: req,
-      meta: {
-        actionType: 'merge',
-        repository: repo,
-        number: req.params.number,
-      },
-    });
-    try {
-      const credentials = await credentialsOf(req);
-      if (!/^[1-9]\d{0,9}$/.test(req.params.number)) {
-        throw new InputError(
-          `Invalid pull request number '${req.params.number}' in the path`,
-        );
-      }
-      const plan = await pullRequests.planMerge(
-        repo,
-        Number(req.params.number),
-        { credentials },
-      );
-      const outcome = await pullRequests.merge(plan, { credentials });
-      await auditorEvent.success({
+    await audited(
+      {
+        eventId: 'deployment-mutate',
+        severityLevel: 'medium',
+        request: req,
         meta: {
-          commitSha: outcome.commitSha,
-          deploymentIds: outcome.deployments.map(d => d.id),
+          actionType: 'merge',
+          repository: repo,
+          number: req.params.number,
         },
-      });
-      res.json(outcome);
-    } catch (error) {
-      await auditorEvent.fail({ error: toError(error) });
-      throw error;
-    }
+      },
+      async () => {
+        const credentials = await credentialsOf(req);
+        if (!/^[1-9]\d{0,9}$/.test(req.params.number)) {
+          throw new InputError(
+            `Invalid pull request number '${req.params.number}' in the path`,
+          );
+        }
+        const plan = await pullRequests.planMerge(
+          repo,
+          Number(req.params.number),
+          { credentials },
+        );
+        const outcome = await pullRequests.merge(plan, { credentials });
+        return {
+          meta: {
+            commitSha: outcome.commitSha,
+            deploymentIds: outcome.deployments.map(d => d.id),
+          },
+          respond: () => res.json(outcome),
+        };
+      },
+    );
   });
 
   return router;
