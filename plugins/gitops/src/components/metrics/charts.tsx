@@ -82,22 +82,22 @@ export function DailyDeploymentsChart(props: {
   );
 }
 
-/** The share of failed deployments as a filled bar. */
-export function FailureRatioBar(props: {
-  environment: string;
-  failed: number;
-  total: number;
-  rate: number;
+/** A track with a filled share of it: the shape both small bars share. */
+function ShareBar(props: {
+  label: string;
+  /** 0..1 of the track. */
+  share: number;
+  color: string;
+  /** Percent of the track drawn even for a tiny share; 0 draws nothing. */
+  minWidth?: number;
 }) {
-  const { environment, failed, total, rate } = props;
   const theme = useTheme();
-  const filled = Math.max(0, Math.min(1, rate)) * 100;
+  const width = Math.max(0, Math.min(1, props.share)) * 100;
+  const drawn = props.minWidth ? Math.max(props.minWidth, width) : width;
   return (
     <svg
       role="img"
-      aria-label={`${environment} change failure rate: ${percent(
-        rate,
-      )}, ${failed} of ${plural(total, 'deployment')} failed`}
+      aria-label={props.label}
       viewBox="0 0 100 8"
       preserveAspectRatio="none"
       width="100%"
@@ -112,17 +112,30 @@ export function FailureRatioBar(props: {
         rx={4}
         fill={theme.palette.action.selected}
       />
-      {filled > 0 && (
-        <rect
-          x={0}
-          y={0}
-          width={filled}
-          height={8}
-          rx={4}
-          fill={theme.palette.error.main}
-        />
+      {drawn > 0 && (
+        <rect x={0} y={0} width={drawn} height={8} rx={4} fill={props.color} />
       )}
     </svg>
+  );
+}
+
+/** The share of failed deployments as a filled bar. */
+export function FailureRatioBar(props: {
+  environment: string;
+  failed: number;
+  total: number;
+  rate: number;
+}) {
+  const { environment, failed, total, rate } = props;
+  const theme = useTheme();
+  return (
+    <ShareBar
+      label={`${environment} change failure rate: ${percent(
+        rate,
+      )}, ${failed} of ${plural(total, 'deployment')} failed`}
+      share={rate}
+      color={theme.palette.error.main}
+    />
   );
 }
 
@@ -135,36 +148,14 @@ export function LeadTimeBar(props: {
 }) {
   const { environment, medianSeconds, p90Seconds, samples } = props;
   const theme = useTheme();
-  const share =
-    p90Seconds > 0 ? Math.max(0, Math.min(1, medianSeconds / p90Seconds)) : 1;
   return (
-    <svg
-      role="img"
-      aria-label={`${environment} lead time: median ${humanDuration(
+    <ShareBar
+      label={`${environment} lead time: median ${humanDuration(
         medianSeconds,
       )}, p90 ${humanDuration(p90Seconds)}, ${plural(samples, 'sample')}`}
-      viewBox="0 0 100 8"
-      preserveAspectRatio="none"
-      width="100%"
-      height={8}
-      style={{ display: 'block' }}
-    >
-      <rect
-        x={0}
-        y={0}
-        width={100}
-        height={8}
-        rx={4}
-        fill={theme.palette.action.selected}
-      />
-      <rect
-        x={0}
-        y={0}
-        width={Math.max(2, share * 100)}
-        height={8}
-        rx={4}
-        fill={theme.palette.primary.main}
-      />
-    </svg>
+      share={p90Seconds > 0 ? medianSeconds / p90Seconds : 1}
+      color={theme.palette.primary.main}
+      minWidth={2}
+    />
   );
 }
