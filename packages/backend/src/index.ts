@@ -3,6 +3,9 @@
  * permissions with an owners-may-deploy policy, and the Shipdeck plugins.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { urlReaderFactoriesServiceRef } from '@backstage/backend-defaults/urlReader';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { localRepositoryUrlReaders } from '@shipdeck/plugin-gitops-backend';
 
 const backend = createBackend();
 
@@ -32,5 +35,15 @@ backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@shipdeck/plugin-gitops-backend'));
+// The catalog reads files of local manifest repositories (the embedded
+// default) at Shipdeck's links, so a template can register a new service
+// whose catalog-info.yaml it published there.
+backend.add(
+  createServiceFactory({
+    service: urlReaderFactoriesServiceRef,
+    deps: {},
+    factory: () => localRepositoryUrlReaders,
+  }),
+);
 
 backend.start();

@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export { gitopsPlugin as default } from './plugin';
+export { localRepositoryUrlReaders } from './scm/local/localRepositoryUrlReaders';

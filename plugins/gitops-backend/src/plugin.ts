@@ -18,6 +18,8 @@ import { seedLocalRepositories } from './scm/seedLocalRepositories';
 import { AuthorizedDeploymentService } from './service/AuthorizedDeploymentService';
 import { AuthorizedPullRequestService } from './service/AuthorizedPullRequestService';
 import { AuthorizedSyncService } from './service/AuthorizedSyncService';
+import { AuthorizedManifestPublishService } from './service/AuthorizedManifestPublishService';
+import { DefaultManifestPublishService } from './service/DefaultManifestPublishService';
 import { ChangeSetWriter } from './service/ChangeSetWriter';
 import { DefaultDeploymentService } from './service/DefaultDeploymentService';
 import { DefaultEnvironmentService } from './service/DefaultEnvironmentService';
@@ -148,6 +150,22 @@ export const gitopsPlugin = createBackendPlugin({
           refs,
           staleAfterMs,
         });
+        // One writer, so deployments and publishes to one branch queue up.
+        const writer = new ChangeSetWriter(repositories);
+        const manifests = new AuthorizedManifestPublishService(
+          DefaultManifestPublishService.create({
+            auth: deps.auth,
+            catalog,
+            config,
+            targets,
+            repositories,
+            writer,
+            // New Applications appear when Argo CD reads the app-of-apps
+            // folder; look again soon rather than at the next tick.
+            afterCommit: lookAgain,
+          }),
+          deps.permissions,
+        );
         const deployments = new AuthorizedDeploymentService(
           DefaultDeploymentService.create({
             auth: deps.auth,
@@ -155,7 +173,7 @@ export const gitopsPlugin = createBackendPlugin({
             config,
             targets,
             repositories,
-            writer: new ChangeSetWriter(repositories),
+            writer,
             store,
             notifier,
             registry: OciRegistryClient.fromConfig(config, {
@@ -196,6 +214,7 @@ export const gitopsPlugin = createBackendPlugin({
             deployments,
             idempotency: store.idempotency(),
             pullRequests,
+            manifests,
             repositories,
             sync,
             timeline: new TimelineService(

@@ -24,11 +24,13 @@ import { TimelineService } from './service/TimelineService';
 import { OverviewService } from './service/OverviewService';
 import { MetricsService } from './service/MetricsService';
 import { PullRequestService } from './service/PullRequestService';
+import { ManifestPublishService } from './service/ManifestPublishService';
 import {
   deployBody,
   parseBody,
   parseQuery,
   promotionBody,
+  publishBody,
   releaseBody,
   rollbackBody,
   tagDeploymentBody,
@@ -58,6 +60,7 @@ export async function createRouter(options: {
   overview: OverviewService;
   metrics: MetricsService;
   pullRequests: PullRequestService;
+  manifests: ManifestPublishService;
 }): Promise<express.Router> {
   const {
     auth,
@@ -72,6 +75,7 @@ export async function createRouter(options: {
     overview,
     metrics,
     pullRequests,
+    manifests,
   } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
@@ -115,7 +119,10 @@ export async function createRouter(options: {
     res: express.Response,
     actionType: string,
     meta: Record<string, unknown>,
-    plan: (credentials: BackstageCredentials) => Promise<DeploymentPlan>,
+    run: (credentials: BackstageCredentials) => Promise<{
+      outcome: { unchanged: boolean };
+      meta: JsonObject;
+    }>,
   ) {
     const key = req.header('idempotency-key');
     await audited(
@@ -149,32 +156,44 @@ export async function createRouter(options: {
             };
           }
         }
-        let outcome: DeploymentOutcome;
+        let result;
         try {
-          outcome = await deployments.execute(await plan(credentials), {
-            credentials,
-          });
+          result = await run(credentials);
         } catch (error) {
           if (key !== undefined) await idempotency.abandon(key, actor);
           throw error;
         }
-        const status = outcome.unchanged ? 200 : 202;
+        const status = result.outcome.unchanged ? 200 : 202;
         if (key !== undefined) {
-          await idempotency.complete(key, actor, status, outcome);
+          await idempotency.complete(key, actor, status, result.outcome);
         }
         return {
-          meta: {
-            changeSetId: outcome.changeSetId,
-            deploymentIds: outcome.deployments.map(d => d.id),
-            commitSha: outcome.commitSha,
-            pullRequest: outcome.pullRequest?.url,
-            unchanged: outcome.unchanged,
-          },
-          respond: () => res.status(status).json(outcome),
+          meta: result.meta,
+          respond: () => res.status(status).json(result.outcome),
         };
       },
     );
   }
+
+  /** A deployment plan, written: {@link mutate} with the deployment's audit meta. */
+  const executePlan =
+    (plan: (credentials: BackstageCredentials) => Promise<DeploymentPlan>) =>
+    async (credentials: BackstageCredentials) => {
+      const outcome: DeploymentOutcome = await deployments.execute(
+        await plan(credentials),
+        { credentials },
+      );
+      return {
+        outcome,
+        meta: {
+          changeSetId: outcome.changeSetId,
+          deploymentIds: outcome.deployments.map(d => d.id),
+          commitSha: outcome.commitSha,
+          pullRequest: outcome.pullRequest?.url,
+          unchanged: outcome.unchanged,
+        },
+      };
+    };
 
   /**
    * A mutation with `dryRun: true`: the same parsing, planning and
@@ -187,7 +206,9 @@ export async function createRouter(options: {
     res: express.Response,
     actionType: string,
     meta: Record<string, unknown>,
-    plan: (credentials: BackstageCredentials) => Promise<DeploymentPlan>,
+    run: (
+      credentials: BackstageCredentials,
+    ) => Promise<{ body: unknown; meta: JsonObject }>,
   ) {
     await audited(
       {
@@ -197,15 +218,10 @@ export async function createRouter(options: {
       },
       async () => {
         const credentials = await credentialsOf(req);
-        const result = await deployments.preview(await plan(credentials), {
-          credentials,
-        });
+        const result = await run(credentials);
         return {
-          meta: {
-            unchanged: result.unchanged,
-            paths: result.changes.map(c => c.path),
-          },
-          respond: () => res.status(200).json(result),
+          meta: result.meta,
+          respond: () => res.status(200).json(result.body),
         };
       },
     );
@@ -219,12 +235,21 @@ export async function createRouter(options: {
     meta: Record<string, unknown>,
     plan: (credentials: BackstageCredentials) => Promise<DeploymentPlan>,
   ) {
-    // Anything but a literal true is left to the body schema, which refuses
-    // a malformed dryRun with a 400 before anything is written.
-    if ((req.body as { dryRun?: unknown } | undefined)?.dryRun === true) {
-      await preview(req, res, actionType, meta, plan);
+    if (isDryRun(req)) {
+      await preview(req, res, actionType, meta, async credentials => {
+        const result = await deployments.preview(await plan(credentials), {
+          credentials,
+        });
+        return {
+          body: result,
+          meta: {
+            unchanged: result.unchanged,
+            paths: result.changes.map(c => c.path),
+          },
+        };
+      });
     } else {
-      await mutate(req, res, actionType, meta, plan);
+      await mutate(req, res, actionType, meta, executePlan(plan));
     }
   }
 
@@ -324,6 +349,51 @@ export async function createRouter(options: {
         ),
     );
   });
+
+  // A template's new service: its manifests and Applications, landed
+  // through the same write path, audit and idempotency as a deployment.
+  router.post(
+    '/entities/:namespace/:kind/:name/manifests',
+    async (req, res) => {
+      const entityRef = parseEntityParams(req.params);
+      const meta = {
+        entityRef,
+        paths: Array.isArray(req.body?.files)
+          ? req.body.files.map((f: { path?: unknown }) => String(f?.path))
+          : [],
+      };
+      const plan = (credentials: BackstageCredentials) =>
+        manifests.planPublish(
+          { entityRef, ...withoutDryRun(parseBody(publishBody, req.body)) },
+          { credentials },
+        );
+      if (isDryRun(req)) {
+        await preview(req, res, 'publish', meta, async credentials => {
+          const result = await manifests.preview(await plan(credentials), {
+            credentials,
+          });
+          return {
+            body: result,
+            meta: { unchanged: result.unchanged },
+          };
+        });
+        return;
+      }
+      await mutate(req, res, 'publish', meta, async credentials => {
+        const outcome = await manifests.publish(await plan(credentials), {
+          credentials,
+        });
+        return {
+          outcome,
+          meta: {
+            commitSha: outcome.commitSha,
+            pullRequest: outcome.pullRequest?.url,
+            unchanged: outcome.unchanged,
+          },
+        };
+      });
+    },
+  );
 
   // Argo CD actions: gitops.sync on the entity, audited like the Git mutations.
   const argoActions: Array<{
@@ -492,6 +562,21 @@ export async function createRouter(options: {
     res.type('text/plain').send(text);
   });
 
+  // A file on a branch (`?ref=`, default main): what published files link to.
+  router.get('/repositories/:repo/files/*', async (req, res) => {
+    await credentialsOf(req);
+    const repo = localRepository(req.params.repo);
+    const branch = typeof req.query.ref === 'string' ? req.query.ref : 'main';
+    const path = (req.params as Record<string, string>)[0];
+    const content = await repo.readFile(await repo.getHead(branch), path);
+    if (content === undefined) {
+      throw new NotFoundError(
+        `${path} does not exist in ${req.params.repo}@${branch}`,
+      );
+    }
+    res.type('text/plain').send(content);
+  });
+
   router.get('/repositories/:repo/pulls/:number', async (req, res) => {
     await credentialsOf(req);
     const pulls = await localRepository(req.params.repo).listPullRequests();
@@ -557,6 +642,12 @@ function parseEntityQuery(value: string) {
       `Invalid request query: entity: ${toError(error).message}`,
     );
   }
+}
+
+// Anything but a literal true is left to the body schema, which refuses a
+// malformed dryRun with a 400 before anything is written.
+function isDryRun(req: express.Request): boolean {
+  return (req.body as { dryRun?: unknown } | undefined)?.dryRun === true;
 }
 
 /** A parsed body without the dry-run flag, which is the router's business. */

@@ -12,6 +12,9 @@ import {
   DeploymentRequest,
   Environment,
   EntityEnvironmentsResponse,
+  ManifestPublishOutcome,
+  ManifestPublishPreview,
+  ManifestPublishRequest,
   MergeOutcome,
   MetricsResponse,
   OverviewFilter,
@@ -74,8 +77,23 @@ export interface GitopsApi {
   ): Promise<DeploymentPreview>;
   sync(
     entity: EntityRefLike,
-    request: { environment: string; prune?: boolean; dryRun?: boolean },
+    request: SyncRequest,
+    options?: MutationOptions,
   ): Promise<ArgoActionOutcome>;
+  /**
+   * Lands a service's manifests in its manifest repository: one commit, and
+   * one pull request for environments that take changes by pull request.
+   */
+  publishManifests(
+    entity: EntityRefLike,
+    request: ManifestPublishRequest,
+    options?: MutationOptions,
+  ): Promise<ManifestPublishOutcome>;
+  /** The same publish as a dry run: each file's diff, nothing written. */
+  previewManifests(
+    entity: EntityRefLike,
+    request: ManifestPublishRequest,
+  ): Promise<ManifestPublishPreview>;
   refresh(
     entity: EntityRefLike,
     request: { environment: string; hard?: boolean },
@@ -96,6 +114,20 @@ export interface GitopsApi {
     entity?: EntityRefLike;
     days?: number;
   }): Promise<MetricsResponse>;
+}
+
+/**
+ * Body of a sync: `wait` blocks until Argo CD reports the sync finished and
+ * the application healthy (or failed), up to `timeoutSeconds`.
+ *
+ * @public
+ */
+export interface SyncRequest {
+  environment: string;
+  prune?: boolean;
+  dryRun?: boolean;
+  wait?: boolean;
+  timeoutSeconds?: number;
 }
 
 const DEPLOYMENT_PATHS: Record<DeploymentRequest['type'], string> = {
@@ -142,9 +174,7 @@ export class GitopsClient implements GitopsApi {
       'POST',
       `${entityPath(entity)}/${DEPLOYMENT_PATHS[type]}`,
       body,
-      options?.idempotencyKey
-        ? { 'Idempotency-Key': options.idempotencyKey }
-        : undefined,
+      idempotencyHeader(options),
     );
   }
 
@@ -162,9 +192,38 @@ export class GitopsClient implements GitopsApi {
 
   async sync(
     entity: EntityRefLike,
-    request: { environment: string; prune?: boolean; dryRun?: boolean },
+    request: SyncRequest,
+    options?: MutationOptions,
   ): Promise<ArgoActionOutcome> {
-    return this.#call('POST', `${entityPath(entity)}/sync`, request);
+    return this.#call(
+      'POST',
+      `${entityPath(entity)}/sync`,
+      request,
+      idempotencyHeader(options),
+    );
+  }
+
+  async publishManifests(
+    entity: EntityRefLike,
+    request: ManifestPublishRequest,
+    options?: MutationOptions,
+  ): Promise<ManifestPublishOutcome> {
+    return this.#call(
+      'POST',
+      `${entityPath(entity)}/manifests`,
+      request,
+      idempotencyHeader(options),
+    );
+  }
+
+  async previewManifests(
+    entity: EntityRefLike,
+    request: ManifestPublishRequest,
+  ): Promise<ManifestPublishPreview> {
+    return this.#call('POST', `${entityPath(entity)}/manifests`, {
+      ...request,
+      dryRun: true,
+    });
   }
 
   async refresh(
@@ -249,6 +308,14 @@ export class GitopsClient implements GitopsApi {
     }
     return (await response.json()) as T;
   }
+}
+
+function idempotencyHeader(
+  options: MutationOptions | undefined,
+): Record<string, string> | undefined {
+  return options?.idempotencyKey
+    ? { 'Idempotency-Key': options.idempotencyKey }
+    : undefined;
 }
 
 function queryString(

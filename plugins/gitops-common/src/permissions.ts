@@ -35,6 +35,20 @@ export const gitopsSyncPermission = createPermission({
 });
 
 /**
+ * Publish the manifests of a service that is not in the catalog yet (a
+ * template creating it). A basic permission, like the catalog's
+ * `catalog.entity.create`: there is no entity to check against. Changing
+ * the manifests of an existing entity needs {@link gitopsDeployPermission}
+ * on it instead.
+ *
+ * @public
+ */
+export const gitopsManifestsCreatePermission = createPermission({
+  name: 'gitops.manifests.create',
+  attributes: { action: 'create' },
+});
+
+/**
  * Every permission Shipdeck defines.
  *
  * @public
@@ -43,4 +57,5 @@ export const gitopsPermissions = [
   gitopsDeployPermission,
   gitopsDeployProtectedPermission,
   gitopsSyncPermission,
+  gitopsManifestsCreatePermission,
 ];

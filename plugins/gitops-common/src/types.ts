@@ -434,3 +434,89 @@ export type GitopsSignal = {
   deploymentId?: string;
   status?: DeploymentRecord['status'];
 };
+
+/**
+ * A file to land in a manifest repository for a new (or changed) service.
+ *
+ * @public
+ */
+export interface ManifestFile {
+  /** Relative to the repository root, e.g. `cart/overlays/dev/kustomization.yaml`. */
+  path: string;
+  content: string;
+  /**
+   * The environment the file belongs to, if any: a file of an environment
+   * whose changes go by pull request lands in the pull request.
+   */
+  environment?: string;
+}
+
+/**
+ * Body of `POST /entities/{namespace}/{kind}/{name}/manifests`: lands a
+ * service's generated manifests (and Argo CD Applications) through
+ * Shipdeck's write path.
+ *
+ * @public
+ */
+export interface ManifestPublishRequest {
+  files: ManifestFile[];
+  /** Defaults to `gitops.manifests.repo`. */
+  repository?: string;
+  /** Defaults to `gitops.manifests.branch`. */
+  branch?: string;
+  /**
+   * True: everything lands as one pull request. Default: files of
+   * environments whose policy is a pull request land as one pull request,
+   * the rest as one commit on the branch.
+   */
+  pullRequest?: boolean;
+  /** Replace files that exist with other content. Default false: refused. */
+  overwrite?: boolean;
+  /** Commit message (and pull request title); a default names the service. */
+  message?: string;
+}
+
+/**
+ * What one published file did.
+ *
+ * @public
+ */
+export interface PublishedFile {
+  path: string;
+  /** `created`, `updated`, or `unchanged` (the same content was already there). */
+  status: 'created' | 'updated' | 'unchanged';
+  /** Where it landed: the commit on the branch, or the pull request. */
+  landing: 'commit' | 'pull-request';
+  /** Link to the file on the branch it landed on, when there is one. */
+  url?: string;
+}
+
+/**
+ * Answer of a manifest publish: a commit, a pull request, or both (the
+ * commit first) when some environments take changes by pull request.
+ *
+ * @public
+ */
+export interface ManifestPublishOutcome {
+  unchanged: boolean;
+  message: string;
+  repository: string;
+  branch: string;
+  commitSha?: string;
+  commitUrl?: string;
+  pullRequest?: PullRequestInfo & { created?: boolean };
+  files: PublishedFile[];
+}
+
+/**
+ * A manifest publish as a dry run: what would land where, nothing written.
+ *
+ * @public
+ */
+export interface ManifestPublishPreview {
+  dryRun: true;
+  unchanged: boolean;
+  repository: string;
+  branch: string;
+  files: Array<PublishedFile & { diff: string }>;
+}

@@ -5,3 +5,7 @@
  */
 export { scaffolderModuleGitops as default } from './module';
 export { createGitopsEnvironmentsListAction } from './actions/gitopsEnvironmentsList';
+export { createGitopsManifestsPublishAction } from './actions/gitopsManifestsPublish';
+export { createGitopsDeployAction } from './actions/gitopsDeploy';
+export { createGitopsPromoteAction } from './actions/gitopsPromote';
+export { createArgocdSyncAction } from './actions/argocdSync';

@@ -4,6 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createGitopsEnvironmentsListAction } from './actions/gitopsEnvironmentsList';
+import { createGitopsManifestsPublishAction } from './actions/gitopsManifestsPublish';
+import { createGitopsDeployAction } from './actions/gitopsDeploy';
+import { createGitopsPromoteAction } from './actions/gitopsPromote';
+import { createArgocdSyncAction } from './actions/argocdSync';
 
 /**
  * Shipdeck's scaffolder actions. They call the gitops backend's REST API on
@@ -24,6 +28,10 @@ export const scaffolderModuleGitops = createBackendModule({
       async init({ scaffolderActions, auth, discovery }) {
         scaffolderActions.addActions(
           createGitopsEnvironmentsListAction({ auth, discovery }),
+          createGitopsManifestsPublishAction({ auth, discovery }),
+          createGitopsDeployAction({ auth, discovery }),
+          createGitopsPromoteAction({ auth, discovery }),
+          createArgocdSyncAction({ auth, discovery }),
         );
       },
     });

@@ -3,6 +3,7 @@ import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/al
 import {
   gitopsDeployPermission,
   gitopsDeployProtectedPermission,
+  gitopsManifestsCreatePermission,
   gitopsSyncPermission,
 } from '@shipdeck/plugin-gitops-common';
 import { OwnersMayDeployPolicy } from './permissionPolicy';
@@ -48,6 +49,18 @@ describe('OwnersMayDeployPolicy', () => {
         result: AuthorizeResult.DENY,
       },
     );
+  });
+
+  it('lets any signed-in user add a new service’s manifests, and no caller without a user', async () => {
+    expect(
+      await policy.handle(
+        { permission: gitopsManifestsCreatePermission },
+        guest,
+      ),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(
+      await policy.handle({ permission: gitopsManifestsCreatePermission }),
+    ).toEqual({ result: AuthorizeResult.DENY });
   });
 
   it('allows everything else, reading the catalog included', async () => {

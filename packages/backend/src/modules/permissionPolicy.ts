@@ -16,12 +16,16 @@ import {
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
 import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
-import { gitopsPermissions } from '@shipdeck/plugin-gitops-common';
+import {
+  gitopsManifestsCreatePermission,
+  gitopsPermissions,
+} from '@shipdeck/plugin-gitops-common';
 
 /**
  * The demo's policy: the owners of an entity (its owning group's members,
  * through the catalog's ownedBy relations) may deploy, promote, roll back and
- * sync it; nobody else may. Everything else, reading included, is allowed.
+ * sync it; nobody else may. Any signed-in user may add a new service's
+ * manifests (a template). Everything else, reading included, is allowed.
  */
 export class OwnersMayDeployPolicy implements PermissionPolicy {
   async handle(
@@ -34,8 +38,16 @@ export class OwnersMayDeployPolicy implements PermissionPolicy {
     if (!isGitops) {
       return { result: AuthorizeResult.ALLOW };
     }
+    if (!user) {
+      return { result: AuthorizeResult.DENY };
+    }
+    // Any signed-in user may create a new service from a template, as they
+    // may register one in the catalog; changing an existing one is the
+    // owners' business.
+    if (isPermission(request.permission, gitopsManifestsCreatePermission)) {
+      return { result: AuthorizeResult.ALLOW };
+    }
     if (
-      !user ||
       !isResourcePermission(request.permission, RESOURCE_TYPE_CATALOG_ENTITY)
     ) {
       return { result: AuthorizeResult.DENY };

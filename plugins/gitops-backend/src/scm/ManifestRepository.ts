@@ -86,4 +86,10 @@ export interface ManifestRepository {
 
   /** Link to a commit for people, when the repository has a web UI. */
   commitUrl(sha: string): string | undefined;
+
+  /**
+   * Link to a file on a branch, when the repository has one; Backstage's
+   * URL readers read it (e.g. the catalog registering a new service).
+   */
+  fileUrl(branch: string, path: string): string | undefined;
 }

@@ -1,5 +1,4 @@
 import { ConflictError, InputError } from '@backstage/errors';
-import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { readVersion, writeVersion } from '../manifests/strategies';
 import { BranchLocks } from '../scm/BranchLocks';
 import {
@@ -11,6 +10,7 @@ import {
 import { ManifestRepositories } from '../scm/ManifestRepositories';
 import { Target } from '../targets/TargetResolver';
 import { manifestFile } from '../targets/manifestFile';
+import { unifiedDiff } from './fileDiff';
 
 /** One target moved to one version. */
 export interface PlannedEdit {
@@ -93,34 +93,79 @@ export class ChangeSetWriter {
   }
 
   async apply(changeSet: ChangeSet): Promise<ChangeSetResult> {
-    const { repo: repoId, branch } = this.#singleLocation(changeSet);
-    const repo = this.repositories.get(repoId);
-    return this.locks.run(`${repoId}#${branch}`, async () => {
+    const { repo, branch } = this.#singleLocation(changeSet);
+    const landed = await this.land({
+      repo,
+      branch,
+      mode: changeSet.mode,
+      pullRequestBranch: changeSet.pullRequestBranch,
+      author: changeSet.author,
+      compute: baseSha => this.#edit(changeSet.edits, baseSha),
+      message: ({ edits }) => changeSet.message(edits.filter(e => e.changed)),
+      pullRequestTitle: ({ edits }) => {
+        const changed = edits.filter(e => e.changed);
+        return (
+          changeSet.pullRequestTitle?.(changed) ?? changeSet.message(changed)
+        );
+      },
+      pullRequestBody: ({ edits }) =>
+        changeSet.pullRequestBody?.(edits.filter(e => e.changed)) ?? '',
+    });
+    const { result, ...rest } = landed;
+    return { ...rest, edits: result.edits };
+  }
+
+  /**
+   * Lands files computed from the branch head as one commit (a
+   * compare-and-swap on the branch, re-computed and retried when another
+   * writer moved it) or as one pull request on Shipdeck's branch. `compute`
+   * is called again on every attempt, so what it checks (a file that must
+   * not exist yet, a version to edit) holds for the commit that lands.
+   */
+  async land<T>(options: {
+    repo: string;
+    branch: string;
+    mode: 'commit' | 'pull-request';
+    pullRequestBranch?: string;
+    author: CommitAuthor;
+    compute: (baseSha: string) => Promise<{ files: FileChange[] } & T>;
+    message: (computed: T) => string;
+    pullRequestTitle?: (computed: T) => string;
+    pullRequestBody?: (computed: T) => string;
+  }): Promise<{
+    result: T;
+    baseSha: string;
+    commitSha?: string;
+    pullRequest?: PullRequestRef;
+    unchanged: boolean;
+  }> {
+    const { branch } = options;
+    const repo = this.repositories.get(options.repo);
+    return this.locks.run(`${options.repo}#${branch}`, async () => {
       for (let attempt = 1; ; attempt++) {
         const baseSha = await repo.getHead(branch);
-        const { edits, files } = await this.#edit(changeSet.edits, baseSha);
+        const { files, ...result } = await options.compute(baseSha);
+        const computed = result as unknown as T;
         if (files.length === 0) {
-          return { edits, baseSha, unchanged: true };
+          return { result: computed, baseSha, unchanged: true };
         }
-        const changed = edits.filter(e => e.changed);
-        if (changeSet.mode === 'pull-request') {
+        const message = options.message(computed);
+        if (options.mode === 'pull-request') {
           const { sha } = await repo.createCommit({
             parent: baseSha,
-            message: changeSet.message(changed),
+            message,
             files,
-            author: changeSet.author,
+            author: options.author,
           });
           const pullRequest = await repo.openOrUpdatePullRequest({
-            head: changeSet.pullRequestBranch!,
+            head: options.pullRequestBranch!,
             base: branch,
             sha,
-            title:
-              changeSet.pullRequestTitle?.(changed) ??
-              changeSet.message(changed),
-            body: changeSet.pullRequestBody?.(changed) ?? '',
+            title: options.pullRequestTitle?.(computed) ?? message,
+            body: options.pullRequestBody?.(computed) ?? '',
           });
           return {
-            edits,
+            result: computed,
             baseSha,
             commitSha: sha,
             pullRequest,
@@ -131,11 +176,16 @@ export class ChangeSetWriter {
           const { sha } = await repo.commitFiles({
             branch,
             parent: baseSha,
-            message: changeSet.message(changed),
+            message,
             files,
-            author: changeSet.author,
+            author: options.author,
           });
-          return { edits, baseSha, commitSha: sha, unchanged: false };
+          return {
+            result: computed,
+            baseSha,
+            commitSha: sha,
+            unchanged: false,
+          };
         } catch (error) {
           if (
             !(error instanceof StaleBranchError) ||
@@ -143,7 +193,7 @@ export class ChangeSetWriter {
           ) {
             if (error instanceof StaleBranchError) {
               throw new ConflictError(
-                `${repoId}@${branch} kept moving; gave up after ${attempt} attempts. Nothing was written.`,
+                `${options.repo}@${branch} kept moving; gave up after ${attempt} attempts. Nothing was written.`,
               );
             }
             throw error;
@@ -173,15 +223,7 @@ export class ChangeSetWriter {
     const diffs = new Map(
       files.map(file => [
         file.path,
-        createTwoFilesPatch(
-          `a/${file.path}`,
-          `b/${file.path}`,
-          originals.get(file.path)!,
-          file.content,
-          undefined,
-          undefined,
-          { context: 3, headerOptions: FILE_HEADERS_ONLY },
-        ),
+        unifiedDiff(file.path, originals.get(file.path)!, file.content),
       ]),
     );
     return {

@@ -54,6 +54,29 @@ export const releaseBody = z
     message: 'give exactly one of system or entityRefs',
   });
 
+export const publishBody = z
+  .object({
+    files: z
+      .array(
+        z
+          .object({
+            path: z.string().min(1, 'must not be empty').max(512),
+            content: z.string(),
+            environment: name.optional(),
+          })
+          .strict(),
+      )
+      .min(1, 'must name at least one file')
+      .max(200),
+    repository: name.optional(),
+    branch: name.optional(),
+    pullRequest: z.boolean().optional(),
+    overwrite: z.boolean().optional(),
+    message: z.string().max(4000).optional(),
+    dryRun,
+  })
+  .strict();
+
 export const tagDeploymentBody = z.object({ tag: name, dryRun }).strict();
 
 function parse<T extends z.ZodType>(

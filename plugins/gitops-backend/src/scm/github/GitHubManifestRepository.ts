@@ -450,6 +450,12 @@ export class GitHubManifestRepository implements ManifestRepository {
     return `${this.#webBaseUrl}/${this.#owner}/${this.#repo}/commit/${sha}`;
   }
 
+  fileUrl(branch: string, path: string): string | undefined {
+    return `${this.#webBaseUrl}/${this.#owner}/${
+      this.#repo
+    }/blob/${branch}/${path}`;
+  }
+
   async #treeOf(commit: string): Promise<string> {
     const known = this.#trees.get(commit);
     if (known) {

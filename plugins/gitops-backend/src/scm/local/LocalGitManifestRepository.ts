@@ -235,6 +235,15 @@ export class LocalGitManifestRepository implements ManifestRepository {
     });
   }
 
+  fileUrl(branch: string, path: string): string | undefined {
+    return this.options.webBaseUrl
+      ? `${this.options.webBaseUrl}/files/${path
+          .split('/')
+          .map(encodeURIComponent)
+          .join('/')}?ref=${encodeURIComponent(branch)}`
+      : undefined;
+  }
+
   commitUrl(sha: string): string | undefined {
     return this.options.webBaseUrl
       ? `${this.options.webBaseUrl}/commits/${sha}`
