@@ -1,6 +1,7 @@
 /**
- * Shipdeck's frontend: deployments per environment on the entity page, and
- * the on-call page (`GitopsPage`) of every service × environment.
+ * Shipdeck's frontend: deployments per environment on the entity page,
+ * the on-call page (`GitopsPage`) of every service × environment, and the
+ * `GitopsEnvironmentPicker` scaffolder field.
  * The new frontend system lives in `./alpha`.
  *
  * @packageDocumentation
@@ -11,5 +12,6 @@ export {
   EntityGitopsContent,
   EntityGitopsCard,
   isGitopsAvailable,
+  GitopsEnvironmentPickerFieldExtension,
 } from './plugin';
 export { gitopsApiRef } from './api';

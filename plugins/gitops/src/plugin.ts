@@ -7,12 +7,19 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { Entity } from '@backstage/catalog-model';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import {
   GitopsClient,
   hasGitopsAnnotations,
 } from '@shipdeck/plugin-gitops-common';
 import { gitopsApiRef } from './api';
 import { rootRouteRef } from './routes';
+import {
+  ENVIRONMENT_PICKER_FIELD,
+  EnvironmentPicker,
+  EnvironmentPickerFieldSchema,
+  validateEnvironments,
+} from './scaffolder';
 
 /**
  * Shipdeck's frontend plugin for the legacy frontend system.
@@ -81,3 +88,22 @@ export const EntityGitopsCard = gitopsPlugin.provide(
  */
 export const isGitopsAvailable = (entity: Entity) =>
   hasGitopsAnnotations(entity);
+
+/**
+ * The `GitopsEnvironmentPicker` scaffolder field: Shipdeck's configured
+ * environments as checkboxes (`type: array`, all selected at first) or a
+ * single choice (`type: string`, the first one at first), each marked with
+ * how changes land there. `ui:options`: `allowedEnvironments` (names to
+ * offer) and `excludeProtected`. Put it inside `<ScaffolderFieldExtensions>`
+ * of the scaffolder route.
+ *
+ * @public
+ */
+export const GitopsEnvironmentPickerFieldExtension = gitopsPlugin.provide(
+  createScaffolderFieldExtension({
+    name: ENVIRONMENT_PICKER_FIELD,
+    component: EnvironmentPicker,
+    validation: validateEnvironments,
+    schema: EnvironmentPickerFieldSchema.schema,
+  }),
+);

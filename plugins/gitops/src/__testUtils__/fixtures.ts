@@ -1,5 +1,8 @@
 import { Entity } from '@backstage/catalog-model';
-import { EntityEnvironmentsResponse } from '@shipdeck/plugin-gitops-common';
+import {
+  EntityEnvironmentsResponse,
+  Environment,
+} from '@shipdeck/plugin-gitops-common';
 
 /** The example service the component tests show. */
 export const entity: Entity = {
@@ -58,3 +61,7 @@ export const environments: EntityEnvironmentsResponse = {
       : {}),
   })),
 };
+
+/** The same environments as `GET /environments` returns them, in promotion order. */
+export const configuredEnvironments: Environment[] =
+  environments.environments.map(e => e.environment);

@@ -1,5 +1,11 @@
 import { screen, within } from '@testing-library/react';
-import { coreExtensionData } from '@backstage/frontend-plugin-api';
+import {
+  coreExtensionData,
+  createExtension,
+  createExtensionDataRef,
+  createExtensionInput,
+  createFrontendPlugin,
+} from '@backstage/frontend-plugin-api';
 import {
   createExtensionTester,
   renderTestApp,
@@ -10,14 +16,49 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { OverviewResponse } from '@shipdeck/plugin-gitops-common';
 import { gitopsApiRef } from '../api';
 import { mockGitopsApi } from '../__testUtils__/mockGitopsApi';
+import { environmentPickerField } from '../scaffolder/formField';
 import gitopsPlugin, {
   deploymentsEntityCard,
   deploymentsEntityContent,
+  environmentPickerFormField,
   overviewPage,
 } from './index';
+
+/**
+ * Stands in for the scaffolder's `api:scaffolder/form-fields`, which loads the
+ * fields attached to its `formFields` input (see
+ * `@backstage/plugin-scaffolder/alpha`); packages/app tests the real one.
+ */
+const formFieldLoadersRef = createExtensionDataRef<
+  Array<() => Promise<unknown>>
+>().with({ id: 'test.form-field-loaders' });
+const scaffolderFormFieldsApi = createFrontendPlugin({
+  pluginId: 'scaffolder',
+  extensions: [
+    createExtension({
+      kind: 'api',
+      name: 'form-fields',
+      attachTo: { id: 'root', input: 'apis' },
+      inputs: {
+        formFields: createExtensionInput([
+          FormFieldBlueprint.dataRefs.formFieldLoader,
+        ]),
+      },
+      output: [formFieldLoadersRef],
+      factory: ({ inputs }) => [
+        formFieldLoadersRef(
+          inputs.formFields.map(field =>
+            field.get(FormFieldBlueprint.dataRefs.formFieldLoader),
+          ),
+        ),
+      ],
+    }),
+  ],
+}).getExtension('api:scaffolder/form-fields');
 
 const overview: OverviewResponse = {
   observedAt: new Date().toISOString(),
@@ -76,6 +117,33 @@ describe('gitops alpha plugin', () => {
     const routeRef = tester.get(coreExtensionData.routeRef);
     expect(routeRef).toBeDefined();
     expect(routeRef).toBe(gitopsPlugin.routes.root);
+  });
+
+  it('offers the GitopsEnvironmentPicker field to the scaffolder through api:scaffolder/form-fields', async () => {
+    const tester = createExtensionTester(scaffolderFormFieldsApi).add(
+      gitopsPlugin.getExtension(
+        'scaffolder-form-field:gitops/environment-picker',
+      ),
+    );
+    expect(tester.snapshot()).toEqual({
+      id: 'api:scaffolder/form-fields',
+      outputs: ['test.form-field-loaders'],
+      children: {
+        formFields: [
+          {
+            id: 'scaffolder-form-field:gitops/environment-picker',
+            outputs: ['scaffolder.form-field-loader'],
+          },
+        ],
+      },
+    });
+    const [load] = tester.get(formFieldLoadersRef);
+    expect(await load()).toBe(environmentPickerField);
+    expect(
+      await createExtensionTester(environmentPickerFormField).get(
+        FormFieldBlueprint.dataRefs.formFieldLoader,
+      )(),
+    ).toBe(environmentPickerField);
   });
 
   it('renders the overview at /gitops under a Shipdeck header, and lists it in the nav', async () => {

@@ -15,6 +15,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import {
   GitopsClient,
   hasGitopsAnnotations,
@@ -85,6 +86,22 @@ export const overviewPage = PageBlueprint.make({
 });
 
 /**
+ * The `GitopsEnvironmentPicker` scaffolder field
+ * (`scaffolder-form-field:gitops/environment-picker`). The blueprint attaches
+ * it to the `formFields` input of `api:scaffolder/form-fields`, the API from
+ * which the scaffolder's Create page and template editor load their fields.
+ *
+ * @alpha
+ */
+export const environmentPickerFormField = FormFieldBlueprint.make({
+  name: 'environment-picker',
+  params: {
+    field: () =>
+      import('../scaffolder/formField').then(m => m.environmentPickerField),
+  },
+});
+
+/**
  * Shipdeck's frontend plugin for the new frontend system.
  *
  * @alpha
@@ -99,6 +116,7 @@ export default createFrontendPlugin({
     overviewPage,
     deploymentsEntityContent,
     deploymentsEntityCard,
+    environmentPickerFormField,
   ],
   routes: { root: overviewRouteRef },
 });

@@ -1,15 +1,12 @@
 import { Link } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
-import Chip from '@material-ui/core/Chip';
 import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import LockIcon from '@material-ui/icons/Lock';
-import CallMergeIcon from '@material-ui/icons/CallMerge';
-import CommitIcon from '@material-ui/icons/FiberManualRecord';
 import { EntityEnvironment } from '@shipdeck/plugin-gitops-common';
 import { ago, describeDeployment, strategyLabel } from './format';
 import { ArgoStatus } from './ArgoStatus';
+import { EnvironmentFlags } from './EnvironmentFlags';
 
 const useStyles = makeStyles(theme => ({
   stage: {
@@ -21,12 +18,7 @@ const useStyles = makeStyles(theme => ({
     flexDirection: 'column',
   },
   problem: { borderTopColor: theme.palette.error.main },
-  chips: {
-    display: 'flex',
-    gap: theme.spacing(1),
-    flexWrap: 'wrap',
-    margin: theme.spacing(1, 0),
-  },
+  flags: { margin: theme.spacing(1, 0) },
   label: {
     color: theme.palette.text.secondary,
     textTransform: 'uppercase',
@@ -75,28 +67,7 @@ export function EnvironmentStage(props: {
           {environment.title}
         </Typography>
       )}
-      <div className={classes.chips}>
-        {environment.pullRequest ? (
-          <Chip size="small" icon={<CallMergeIcon />} label="pull request" />
-        ) : (
-          <Chip size="small" icon={<CommitIcon />} label="direct commit" />
-        )}
-        {environment.protected && (
-          <Chip
-            size="small"
-            icon={<LockIcon />}
-            label="protected"
-            color="secondary"
-          />
-        )}
-        {environment.promotesFrom && (
-          <Chip
-            size="small"
-            variant="outlined"
-            label={`from ${environment.promotesFrom}`}
-          />
-        )}
-      </div>
+      <EnvironmentFlags environment={environment} className={classes.flags} />
 
       <Typography className={classes.label}>Running</Typography>
       <ArgoStatus status={status} error={props.item.statusError} />
