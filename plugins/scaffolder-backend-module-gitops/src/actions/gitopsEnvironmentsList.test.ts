@@ -1,39 +1,14 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import gitopsPlugin from '@shipdeck/plugin-gitops-backend';
-import { AddressInfo } from 'node:net';
+import { startGitopsBackend } from '../__testUtils__/gitopsBackend';
 import { createGitopsEnvironmentsListAction } from './gitopsEnvironmentsList';
 
 jest.setTimeout(60_000);
 
 describe('gitops:environments:list', () => {
   it('reads the environments from the real gitops backend over HTTP, as the initiator', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        gitopsPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            gitops: {
-              environments: [
-                { name: 'dev' },
-                { name: 'staging' },
-                { name: 'production', pullRequest: true, protected: true },
-              ],
-            },
-          },
-        }),
-        catalogServiceMock.factory({ entities: [] }),
-      ],
-    });
-    const { port } = server.address() as AddressInfo;
-    const action = createGitopsEnvironmentsListAction({
-      auth: mockServices.auth(),
-      discovery: {
-        getBaseUrl: async id => `http://localhost:${port}/api/${id}`,
-        getExternalBaseUrl: async id => `http://localhost:${port}/api/${id}`,
-      },
-    });
+    const backend = await startGitopsBackend();
+    const action = createGitopsEnvironmentsListAction(backend.options);
     const ctx = createMockActionContext({ input: {} });
     await action.handler(ctx);
 
@@ -59,6 +34,7 @@ describe('gitops:environments:list', () => {
         promotesFrom: 'staging',
       },
     ]);
+    await backend.stop();
   });
 
   it('fails with the backend’s message when the backend refuses', async () => {
