@@ -9,3 +9,5 @@ export { createGitopsManifestsPublishAction } from './actions/gitopsManifestsPub
 export { createGitopsDeployAction } from './actions/gitopsDeploy';
 export { createGitopsPromoteAction } from './actions/gitopsPromote';
 export { createArgocdSyncAction } from './actions/argocdSync';
+export { createGitopsManifestsCreateAction } from './actions/gitopsManifestsCreate';
+export { createArgocdApplicationCreateAction } from './actions/argocdApplicationCreate';

@@ -8,6 +8,8 @@ import { createGitopsManifestsPublishAction } from './actions/gitopsManifestsPub
 import { createGitopsDeployAction } from './actions/gitopsDeploy';
 import { createGitopsPromoteAction } from './actions/gitopsPromote';
 import { createArgocdSyncAction } from './actions/argocdSync';
+import { createGitopsManifestsCreateAction } from './actions/gitopsManifestsCreate';
+import { createArgocdApplicationCreateAction } from './actions/argocdApplicationCreate';
 
 /**
  * Shipdeck's scaffolder actions. They call the gitops backend's REST API on
@@ -32,6 +34,8 @@ export const scaffolderModuleGitops = createBackendModule({
           createGitopsDeployAction({ auth, discovery }),
           createGitopsPromoteAction({ auth, discovery }),
           createArgocdSyncAction({ auth, discovery }),
+          createGitopsManifestsCreateAction({ auth, discovery }),
+          createArgocdApplicationCreateAction({ auth, discovery }),
         );
       },
     });

@@ -50,10 +50,12 @@ export function validateObject(object: KubeObject): void {
 }
 
 export function parseObjects(text: string): KubeObject[] {
-  return parseAllDocuments(text).map(doc => {
-    if (doc.errors.length > 0) throw doc.errors[0];
-    return doc.toJS() as KubeObject;
-  }).filter(Boolean);
+  return parseAllDocuments(text)
+    .map(doc => {
+      if (doc.errors.length > 0) throw doc.errors[0];
+      return doc.toJS() as KubeObject;
+    })
+    .filter(Boolean);
 }
 
 /** `kubectl kustomize <dir>`: the objects Argo CD would apply. */

@@ -1,24 +1,11 @@
 import { TemplateExample } from '@backstage/plugin-scaffolder-node';
-import yaml from 'yaml';
+import { stepExample } from './templateExample';
 
-function example(
-  description: string,
-  input: Record<string, unknown>,
-): TemplateExample {
-  return {
-    description,
-    example: yaml.stringify({
-      steps: [
-        {
-          id: 'manifests',
-          action: 'gitops:manifests:create',
-          name: 'Manifests',
-          input,
-        },
-      ],
-    }),
-  };
-}
+const example = stepExample({
+  id: 'manifests',
+  action: 'gitops:manifests:create',
+  name: 'Manifests',
+});
 
 export const examples: TemplateExample[] = [
   example('A Deployment with a kustomize overlay per environment', {

@@ -1,5 +1,6 @@
 import { ManifestsInput } from './manifestsSpec';
 import { FieldSchema } from './parseInput';
+import { chartInput, serviceInputs } from './serviceInputs';
 
 /*
  * The inputs of gitops:manifests:create. Path and namespace inputs are
@@ -30,12 +31,7 @@ export const manifestsInput: Record<
   keyof ManifestsInput | 'targetPath' | 'overwrite',
   FieldSchema
 > = {
-  name: z =>
-    z
-      .string()
-      .describe(
-        'Service name: names the workload, Service, ConfigMap and labels. Lowercase letters, digits and "-", starting with a letter, at most 63 characters',
-      ),
+  name: serviceInputs.name,
   image: z =>
     z
       .string()
@@ -60,13 +56,7 @@ export const manifestsInput: Record<
       .boolean()
       .default(true)
       .describe('Create a ClusterIP Service on port 80 to the named port'),
-  environments: z =>
-    z
-      .array(z.string())
-      .min(1)
-      .describe(
-        'Environments to create overlays (or values files) for; each must be configured in Shipdeck',
-      ),
+  environments: serviceInputs.environments,
   format: z =>
     z
       .enum(['kustomize', 'helm'])
@@ -74,13 +64,7 @@ export const manifestsInput: Record<
       .describe(
         'kustomize: a base and one overlay per environment; helm: values files for a chart',
       ),
-  targetPath: z =>
-    z
-      .string()
-      .default('.')
-      .describe(
-        'Folder in the workspace to write into: the root of the manifest repository',
-      ),
+  targetPath: serviceInputs.targetPath,
   basePath: z =>
     z
       .string()
@@ -108,45 +92,16 @@ export const manifestsInput: Record<
         'helm: the values file every environment shares (template with {service})',
       ),
   chart: z =>
-    z
-      .union([
-        z
-          .object({
-            path: z
-              .string()
-              .describe('Chart folder in the manifest repository'),
-          })
-          .strict(),
-        z
-          .object({
-            repoURL: z.string().describe('Helm repository URL'),
-            chart: z.string().describe('Chart name in that repository'),
-            version: z.string().describe('Chart version'),
-          })
-          .strict(),
-      ])
+    chartInput(z)
       .optional()
       .describe(
-        'helm (required there): the chart the values are for, a path in the manifest repository or { repoURL, chart, version }; passed on as the chart output for argocd:application:create',
+        'helm (required there): the chart the values are for, { path } in the manifest repository or { repoURL, chart, version }; passed on as the chart output for argocd:application:create',
       ),
-  namespace: z =>
-    z
-      .string()
-      .default('{service}-{env}')
-      .describe(
-        'Namespace of each environment (template with {service} and {env})',
-      ),
-  environmentLabel: z =>
-    z
-      .string()
-      .default('shipdeck.io/environment')
-      .describe('Label the overlays put on every object, valued the environment name'),
+  namespace: serviceInputs.namespace,
+  environmentLabel: serviceInputs.environmentLabel,
   replicas: z =>
     z
-      .union([
-        z.number().int().min(0),
-        z.record(z.number().int().min(0)),
-      ])
+      .union([z.number().int().min(0), z.record(z.number().int().min(0))])
       .optional()
       .describe(
         'Replicas everywhere, or a map environment → replicas; default 2 in protected environments and 1 elsewhere. Ignored where hpa scales',
@@ -166,7 +121,9 @@ export const manifestsInput: Record<
     z
       .record(z.union([z.string(), z.number(), z.boolean()]))
       .default({})
-      .describe('Environment variables of the app (and the migration), name → value'),
+      .describe(
+        'Environment variables of the app (and the migration), name → value',
+      ),
   config: z =>
     z
       .record(z.union([z.string(), z.number(), z.boolean()]))
@@ -178,19 +135,20 @@ export const manifestsInput: Record<
     z
       .string()
       .default('/healthz/ready')
-      .describe('HTTP path of the readiness probe: traffic only while it answers'),
+      .describe(
+        'HTTP path of the readiness probe: traffic only while it answers',
+      ),
   livenessPath: z =>
     z
       .string()
       .default('/healthz/live')
-      .describe('HTTP path of the liveness probe: a restart when it stops answering'),
+      .describe(
+        'HTTP path of the liveness probe: a restart when it stops answering',
+      ),
   startupProbe: z =>
     z
       .object({
-        path: z
-          .string()
-          .optional()
-          .describe('HTTP path; default livenessPath'),
+        path: z.string().optional().describe('HTTP path; default livenessPath'),
         failureThreshold: z
           .number()
           .int()
@@ -270,7 +228,9 @@ export const manifestsInput: Record<
               .describe('Selects the metric series'),
             targetAverageValue: z
               .union([z.string(), z.number()])
-              .describe('Metric value per pod to keep, a quantity such as 30 or 500m'),
+              .describe(
+                'Metric value per pod to keep, a quantity such as 30 or 500m',
+              ),
             environments: z
               .array(z.string())
               .optional()
@@ -315,7 +275,9 @@ export const manifestsInput: Record<
               .int()
               .min(0)
               .default(30)
-              .describe('blueGreen: how long the old version stays up after the switch'),
+              .describe(
+                'blueGreen: how long the old version stays up after the switch',
+              ),
           })
           .strict(),
       ])
@@ -333,11 +295,15 @@ export const manifestsInput: Record<
         args: z
           .array(z.string())
           .optional()
-          .describe('Arguments of the migration container, e.g. ["migrate", "up"]'),
+          .describe(
+            'Arguments of the migration container, e.g. ["migrate", "up"]',
+          ),
         envFromSecret: z
           .string()
           .optional()
-          .describe('Secret whose keys become the migration’s environment (database credentials)'),
+          .describe(
+            'Secret whose keys become the migration’s environment (database credentials)',
+          ),
         backoffLimit: z
           .number()
           .int()
@@ -349,12 +315,16 @@ export const manifestsInput: Record<
           .int()
           .min(1)
           .default(600)
-          .describe('Seconds before the migration is stopped and the sync fails'),
+          .describe(
+            'Seconds before the migration is stopped and the sync fails',
+          ),
         proxy: z
           .object({
             image: z
               .string()
-              .describe('Proxy image with a pinned tag, e.g. gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0'),
+              .describe(
+                'Proxy image with a pinned tag, e.g. gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0',
+              ),
             args: z.array(z.string()).optional().describe('Proxy arguments'),
             port: z
               .number()
@@ -362,29 +332,27 @@ export const manifestsInput: Record<
               .min(1)
               .max(65535)
               .optional()
-              .describe('Port the proxy listens on; the migration starts once it accepts connections'),
+              .describe(
+                'Port the proxy listens on; the migration starts once it accepts connections',
+              ),
           })
           .strict()
           .optional()
-          .describe('A database proxy beside the migration, as a native sidecar'),
+          .describe(
+            'A database proxy beside the migration, as a native sidecar',
+          ),
       })
       .strict()
       .optional()
       .describe(
         'A schema migration Job run as an Argo CD PreSync hook, with the app image and tag',
       ),
-  overwrite: z =>
-    z
-      .boolean()
-      .default(false)
-      .describe('Replace files that already exist; otherwise existing files fail the step'),
+  overwrite: serviceInputs.overwrite,
 };
 
 export const manifestsOutput: Record<string, FieldSchema> = {
   files: z =>
-    z
-      .array(z.string())
-      .describe('Files written, relative to targetPath'),
+    z.array(z.string()).describe('Files written, relative to targetPath'),
   overlays: z =>
     z
       .record(z.string())
@@ -407,7 +375,9 @@ export const manifestsOutput: Record<string, FieldSchema> = {
       .optional()
       .describe('helm: for the shipdeck.io/write-key annotation (image.tag)'),
   image: z =>
-    z.string().describe('For the shipdeck.io/image annotation: the image repository'),
+    z
+      .string()
+      .describe('For the shipdeck.io/image annotation: the image repository'),
   valueFiles: z =>
     z
       .array(z.string())
@@ -419,5 +389,7 @@ export const manifestsOutput: Record<string, FieldSchema> = {
     z
       .record(z.string())
       .optional()
-      .describe('helm: the chart input, passed on for argocd:application:create helm.chart'),
+      .describe(
+        'helm: the chart input, passed on for argocd:application:create helm.chart',
+      ),
 };

@@ -6,15 +6,22 @@ import { GeneratedFile, ServiceSpec } from '../generate/types';
 import { renderPathTemplate } from '../generate/validate';
 import { configuredEnvironments } from './environments';
 import { examples } from './gitopsManifestsCreate.examples';
-import { manifestsInput, manifestsOutput } from './gitopsManifestsCreate.schema';
+import {
+  manifestsInput,
+  manifestsOutput,
+} from './gitopsManifestsCreate.schema';
 import { ManifestsInput, resolveServiceSpec } from './manifestsSpec';
 import { parseInput } from './parseInput';
-import { checkDistinctPaths, checkWritable, targetFolder, writeFiles } from './targetFiles';
+import { writeGenerated } from './targetFiles';
 
 /** The `{env}` placeholder kept as is, for annotations the backend fills in. */
 const ANY_ENV = '{env}';
 
-function outputs(input: ManifestsInput, spec: ServiceSpec, files: GeneratedFile[]) {
+function outputs(
+  input: ManifestsInput,
+  spec: ServiceSpec,
+  files: GeneratedFile[],
+) {
   const layout = spec.layout;
   const service = spec.name;
   const perEnvironment = renderPathTemplate(
@@ -24,7 +31,9 @@ function outputs(input: ManifestsInput, spec: ServiceSpec, files: GeneratedFile[
   );
   return {
     files: files.map(file => file.path),
-    overlays: Object.fromEntries(spec.environments.map(env => [env.name, env.path])),
+    overlays: Object.fromEntries(
+      spec.environments.map(env => [env.name, env.path]),
+    ),
     manifestPath: perEnvironment,
     image: spec.image,
     ...(layout.format === 'kustomize'
@@ -63,22 +72,15 @@ export function createGitopsManifestsCreateAction(options: {
         await configuredEnvironments(options, ctx),
       );
       const files = generateManifests(spec);
-      checkDistinctPaths(
+      await writeGenerated(ctx, {
         files,
-        input.format === 'kustomize'
-          ? 'basePath, overlayPath'
-          : 'commonValuesPath, valuesPath',
-      );
-      const folder = targetFolder(ctx.workspacePath, input.targetPath);
-      await checkWritable(folder, files, input.overwrite);
-      // Local files only, so no checkpoint: a recovered task starts with a
-      // fresh workspace and has to write them again.
-      if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: would write ${files.length} files`);
-      } else {
-        await writeFiles(folder, files);
-        ctx.logger.info(`Wrote ${files.length} files for ${spec.name}`);
-      }
+        targetPath: input.targetPath,
+        overwrite: input.overwrite,
+        pathFields:
+          input.format === 'kustomize'
+            ? 'basePath, overlayPath'
+            : 'commonValuesPath, valuesPath',
+      });
       for (const [name, value] of Object.entries(outputs(input, spec, files))) {
         ctx.output(name, value);
       }

@@ -5,8 +5,10 @@ import {
   checkEnvName,
   checkImageRepository,
   checkImageTag,
+  checkLabelKey,
   checkPinnedImage,
   parseQuantity,
+  renderName,
   renderPathTemplate,
 } from '../generate/validate';
 import {
@@ -84,9 +86,6 @@ const DEFAULT_RESOURCES: Resources = {
   requests: { cpu: '100m', memory: '128Mi' },
   limits: { memory: '256Mi' },
 };
-
-const LABEL_KEY =
-  /^(?:[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 function resourceList(
   list: Record<string, string | number | undefined> | undefined,
@@ -262,11 +261,16 @@ function layout(input: ManifestsInput, service: string): Layout {
       'chart: format helm needs the chart the values are for, { path } in the manifest repository or { repoURL, chart, version }',
     );
   }
-  if ('path' in chart) renderPathTemplate(chart.path, { service }, 'chart.path');
+  if ('path' in chart)
+    renderPathTemplate(chart.path, { service }, 'chart.path');
   return {
     format: 'helm',
     commonValuesPath: yamlPath(
-      renderPathTemplate(input.commonValuesPath, { service }, 'commonValuesPath'),
+      renderPathTemplate(
+        input.commonValuesPath,
+        { service },
+        'commonValuesPath',
+      ),
       'commonValuesPath',
     ),
     chart,
@@ -276,7 +280,8 @@ function layout(input: ManifestsInput, service: string): Layout {
 /** Longer names derived from the service name must fit too. */
 function checkDerivedNames(spec: Omit<ServiceSpec, 'environments'>) {
   const derived = [
-    ...(spec.workload.kind === 'Rollout' && spec.workload.strategy === 'blueGreen'
+    ...(spec.workload.kind === 'Rollout' &&
+    spec.workload.strategy === 'blueGreen'
       ? [`${spec.name}-preview`]
       : []),
     ...(spec.migration ? [`${spec.name}-migrate`] : []),
@@ -302,11 +307,6 @@ export function resolveServiceSpec(
 ): ServiceSpec {
   const name = checkDnsLabel(input.name, 'name');
   const environments = selectEnvironments(input.environments, configured);
-  if (!LABEL_KEY.test(input.environmentLabel)) {
-    throw new InputError(
-      `environmentLabel: "${input.environmentLabel}" is not a Kubernetes label key`,
-    );
-  }
   const startup = input.startupProbe;
   const common: Omit<ServiceSpec, 'environments'> = {
     name,
@@ -330,7 +330,7 @@ export function resolveServiceSpec(
     shutdownSeconds: input.shutdownSeconds,
     workload: workload(input),
     migration: migration(input),
-    environmentLabel: input.environmentLabel,
+    environmentLabel: checkLabelKey(input.environmentLabel, 'environmentLabel'),
     layout: layout(input, name),
   };
   checkDerivedNames(common);
@@ -357,11 +357,6 @@ export function resolveServiceSpec(
       (typeof replicas === 'number' ? replicas : undefined) ??
       (env.protected ? 2 : 1);
     const least = envHpa ? envHpa.minReplicas : fixed;
-    const namespace = renderPathTemplate(
-      input.namespace,
-      { service: name, env: env.name },
-      'namespace',
-    );
     const pathField =
       input.format === 'kustomize' ? 'overlayPath' : 'valuesPath';
     const path = renderPathTemplate(
@@ -372,7 +367,11 @@ export function resolveServiceSpec(
     return {
       name: env.name,
       protected: env.protected,
-      namespace: checkDnsLabel(namespace, 'namespace'),
+      namespace: renderName(
+        input.namespace,
+        { service: name, env: env.name },
+        'namespace',
+      ),
       replicas: fixed,
       ...(envHpa && { hpa: envHpa }),
       podDisruptionBudget:

@@ -6,7 +6,10 @@ type SchemaOption = NonNullable<
   NonNullable<TemplateActionOptions['schema']>['input']
 >;
 /** One field of an action's input schema, as createTemplateAction takes it. */
-export type FieldSchema = Extract<SchemaOption, Record<string, unknown>>[string];
+export type FieldSchema = Extract<
+  SchemaOption,
+  Record<string, unknown>
+>[string];
 /** The zod the scaffolder hands to schema callbacks. */
 type ScaffolderZod = Parameters<FieldSchema>[0];
 
@@ -24,8 +27,7 @@ function unionIssues(issue: z.ZodInvalidUnionIssue): z.ZodIssue[] {
   const branches = issue.unionErrors.map(error => error.issues);
   const typeMismatch = (issues: z.ZodIssue[]) =>
     issues.every(
-      i =>
-        i.code === 'invalid_type' && i.path.length === issue.path.length,
+      i => i.code === 'invalid_type' && i.path.length === issue.path.length,
     );
   return branches.find(issues => !typeMismatch(issues)) ?? [];
 }

@@ -2,6 +2,7 @@ import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { lstat, mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { GeneratedFile } from '../generate/types';
 
 function safeChild(base: string, path: string, field: string): string {
@@ -13,7 +14,7 @@ function safeChild(base: string, path: string, field: string): string {
 }
 
 /** The folder `targetPath` names, which must stay inside the workspace. */
-export function targetFolder(workspacePath: string, targetPath: string): string {
+function targetFolder(workspacePath: string, targetPath: string): string {
   return safeChild(workspacePath, targetPath, 'targetPath');
 }
 
@@ -21,7 +22,7 @@ export function targetFolder(workspacePath: string, targetPath: string): string 
  * Two outputs on one path mean the path templates lack a placeholder (an
  * overlay path without `{env}`, say); writing would silently keep the last.
  */
-export function checkDistinctPaths(files: GeneratedFile[], fields: string): void {
+function checkDistinctPaths(files: GeneratedFile[], fields: string): void {
   const seen = new Set<string>();
   for (const { path } of files) {
     if (seen.has(path)) {
@@ -46,7 +47,7 @@ async function kindAt(path: string) {
  * Refuses before anything is written: files that exist (unless overwrite),
  * and paths that are folders or links, or lead out of the workspace.
  */
-export async function checkWritable(
+async function checkWritable(
   folder: string,
   files: GeneratedFile[],
   overwrite: boolean,
@@ -71,7 +72,7 @@ export async function checkWritable(
   }
 }
 
-export async function writeFiles(
+async function writeFiles(
   folder: string,
   files: GeneratedFile[],
 ): Promise<void> {
@@ -80,4 +81,34 @@ export async function writeFiles(
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, file.content, 'utf8');
   }
+}
+
+/**
+ * Writes generated files under targetPath, all or (on any problem) none; in
+ * a dry run only the checks. `pathFields` names the inputs that set the
+ * paths, for the error when two files collide.
+ */
+export async function writeGenerated(
+  ctx: Pick<ActionContext<any>, 'workspacePath' | 'isDryRun' | 'logger'>,
+  options: {
+    files: GeneratedFile[];
+    targetPath: string;
+    overwrite: boolean;
+    pathFields: string;
+  },
+): Promise<void> {
+  const { files } = options;
+  checkDistinctPaths(files, options.pathFields);
+  const folder = targetFolder(ctx.workspacePath, options.targetPath);
+  await checkWritable(folder, files, options.overwrite);
+  if (ctx.isDryRun) {
+    ctx.logger.info(
+      `Dry run: would write ${files.map(f => f.path).join(', ')}`,
+    );
+    return;
+  }
+  // Local files only, so no checkpoint: a recovered task starts with a
+  // fresh workspace and has to write them again.
+  await writeFiles(folder, files);
+  ctx.logger.info(`Wrote ${files.map(f => f.path).join(', ')}`);
 }

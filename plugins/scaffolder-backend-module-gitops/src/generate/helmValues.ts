@@ -137,18 +137,12 @@ export function helmValuesFiles(
       ['image'],
       'Each environment sets image.tag in its own values file; a deployment edits only that.',
     ],
-    [
-      ['readinessProbe'],
-      'Probes on the named port "http" (containerPort).',
-    ],
+    [['readinessProbe'], 'Probes on the named port "http" (containerPort).'],
     [
       ['terminationGracePeriodSeconds'],
       `preStop (${spec.preStopSeconds} s) plus the app's shutdown (${spec.shutdownSeconds} s), so in-flight requests finish.`,
     ],
-    [
-      ['strategy'],
-      'Never go below the desired capacity during a rollout.',
-    ],
+    [['strategy'], 'Never go below the desired capacity during a rollout.'],
   ];
   if (spec.migration) {
     common.push([
@@ -163,7 +157,9 @@ export function helmValuesFiles(
   return [
     {
       path: commonValuesPath,
-      content: yamlFile([yamlDocument(commonValues(spec), { comments: common })]),
+      content: yamlFile([
+        yamlDocument(commonValues(spec), { comments: common }),
+      ]),
     },
     ...spec.environments.map(env => ({
       path: env.path,

@@ -83,7 +83,9 @@ function baseFiles(spec: ServiceSpec, basePath: string): GeneratedFile[] {
   }
   const kustomization = {
     ...KUSTOMIZATION,
-    resources: files.map(file => posix.basename(file.path)).filter(f => f !== ROLLOUT_CONFIG),
+    resources: files
+      .map(file => posix.basename(file.path))
+      .filter(f => f !== ROLLOUT_CONFIG),
     ...(rolloutConfig && { configurations: [ROLLOUT_CONFIG] }),
     ...(hasConfig && {
       configMapGenerator: [
@@ -143,10 +145,16 @@ function overlayFiles(
   const at = (file: string) => posix.join(env.path, file);
   const extra: GeneratedFile[] = [];
   if (env.hpa) {
-    extra.push({ path: at('hpa.yaml'), content: yamlFile([hpaDocument(spec, env.hpa)]) });
+    extra.push({
+      path: at('hpa.yaml'),
+      content: yamlFile([hpaDocument(spec, env.hpa)]),
+    });
   }
   if (env.podDisruptionBudget) {
-    extra.push({ path: at('pdb.yaml'), content: yamlFile([pdbDocument(spec)]) });
+    extra.push({
+      path: at('pdb.yaml'),
+      content: yamlFile([pdbDocument(spec)]),
+    });
   }
   const ref = workloadRef(spec);
   const kustomization = {
@@ -198,7 +206,10 @@ function overlayFiles(
 }
 
 /** The base and one overlay per environment, as the demo repository lays them out. */
-export function kustomizeFiles(spec: ServiceSpec, basePath: string): GeneratedFile[] {
+export function kustomizeFiles(
+  spec: ServiceSpec,
+  basePath: string,
+): GeneratedFile[] {
   return [
     ...baseFiles(spec, basePath),
     ...spec.environments.flatMap(env => overlayFiles(spec, env, basePath)),

@@ -9,7 +9,10 @@ export function pdbDocument(spec: ServiceSpec): Document {
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
       metadata: { name: spec.name },
-      spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(spec) } },
+      spec: {
+        maxUnavailable: 1,
+        selector: { matchLabels: selectorLabels(spec) },
+      },
     },
     {
       comments: [

@@ -15,9 +15,7 @@ function service(spec: ServiceSpec, name: string, comment: string): Document {
       spec: {
         type: 'ClusterIP',
         selector: selectorLabels(spec),
-        ports: [
-          { name: PORT_NAME, port: SERVICE_PORT, targetPort: PORT_NAME },
-        ],
+        ports: [{ name: PORT_NAME, port: SERVICE_PORT, targetPort: PORT_NAME }],
       },
     },
     { comments: [[[], comment]] },

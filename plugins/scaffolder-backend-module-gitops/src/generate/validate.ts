@@ -116,7 +116,8 @@ export function checkImageTag(value: string, field: string): string {
   return value;
 }
 
-const QUANTITY = /^(\d+(?:\.\d+)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+)?$/;
+const QUANTITY =
+  /^(\d+(?:\.\d+)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+)?$/;
 const SUFFIX: Record<string, number> = {
   m: 1e-3,
   k: 1e3,
@@ -142,9 +143,7 @@ export function parseQuantity(value: string, field: string): number {
     );
   }
   const [, number, suffix] = match;
-  const factor = !suffix
-    ? 1
-    : SUFFIX[suffix] ?? 10 ** Number(suffix.slice(1));
+  const factor = !suffix ? 1 : SUFFIX[suffix] ?? 10 ** Number(suffix.slice(1));
   return Number(number) * factor;
 }
 
@@ -160,16 +159,15 @@ export function checkEnvName(name: string, field: string): string {
 }
 
 /**
- * Fills `{service}` and `{env}` into a path template. The result stays
- * inside the target folder: absolute paths and `..` are refused, as are
- * other placeholders, which would otherwise land in a file name.
+ * Fills `{service}` and `{env}` into a template. Other placeholders are
+ * refused: they would otherwise land verbatim in a name or path.
  */
-export function renderPathTemplate(
+export function fillTemplate(
   template: string,
   values: { service: string; env?: string },
   field: string,
 ): string {
-  const rendered = template.replace(/\{([^}]*)\}/g, (match, key: string) => {
+  return template.replace(/\{([^}]*)\}/g, (match, key: string) => {
     if (key === 'service') return values.service;
     if (key === 'env' && values.env !== undefined) return values.env;
     throw new InputError(
@@ -178,7 +176,23 @@ export function renderPathTemplate(
       }`,
     );
   });
-  if (rendered.startsWith('/') || rendered.includes('\\') || /^[a-zA-Z]:/.test(rendered)) {
+}
+
+/**
+ * Fills a path template. The result stays inside the target folder:
+ * absolute paths and `..` are refused.
+ */
+export function renderPathTemplate(
+  template: string,
+  values: { service: string; env?: string },
+  field: string,
+): string {
+  const rendered = fillTemplate(template, values, field);
+  if (
+    rendered.startsWith('/') ||
+    rendered.includes('\\') ||
+    /^[a-zA-Z]:/.test(rendered)
+  ) {
     throw new InputError(
       `${field}: "${template}" must be a relative path with "/" separators`,
     );
@@ -190,4 +204,25 @@ export function renderPathTemplate(
   }
   const normalized = posix.normalize(rendered).replace(/\/+$/, '');
   return normalized === '.' ? '' : normalized;
+}
+
+/** A name from a template, e.g. a namespace `{service}-{env}`. */
+export function renderName(
+  template: string,
+  values: { service: string; env?: string },
+  field: string,
+): string {
+  return checkDnsLabel(fillTemplate(template, values, field), field);
+}
+
+const LABEL_KEY =
+  /^(?:[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+export function checkLabelKey(value: string, field: string): string {
+  if (!LABEL_KEY.test(value) || value.length > 316) {
+    throw new InputError(
+      `${field}: "${value}" is not a Kubernetes label key, e.g. shipdeck.io/environment`,
+    );
+  }
+  return value;
 }

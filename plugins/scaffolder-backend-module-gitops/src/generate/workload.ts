@@ -60,10 +60,17 @@ function strategy(spec: ServiceSpec) {
     : rolloutStrategy(spec, spec.workload);
 }
 
-function strategyComments(spec: ServiceSpec): Array<readonly [YamlPath, string]> {
+function strategyComments(
+  spec: ServiceSpec,
+): Array<readonly [YamlPath, string]> {
   const workload = spec.workload;
   if (workload.kind === 'Deployment') {
-    return [[['spec', 'strategy', 'rollingUpdate', 'maxUnavailable'], ROLLING_COMMENT]];
+    return [
+      [
+        ['spec', 'strategy', 'rollingUpdate', 'maxUnavailable'],
+        ROLLING_COMMENT,
+      ],
+    ];
   }
   if (workload.strategy === 'blueGreen') {
     return [

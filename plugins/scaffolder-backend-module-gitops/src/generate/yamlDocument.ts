@@ -18,7 +18,8 @@ export interface YamlStyle {
 }
 
 function pairAt(doc: Document, path: YamlPath): Pair {
-  const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
+  const parent =
+    path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
   const key = path[path.length - 1];
   const pair = isMap(parent)
     ? parent.items.find(item => isScalar(item.key) && item.key.value === key)
@@ -56,7 +57,8 @@ export function yamlDocument(value: unknown, style: YamlStyle = {}): Document {
   }
   for (const path of style.flow ?? []) {
     const node = nodeAt(doc, path);
-    if (!isCollection(node)) throw new Error(`${path.join('.')} is no collection`);
+    if (!isCollection(node))
+      throw new Error(`${path.join('.')} is no collection`);
     node.flow = true;
   }
   for (const [paths, type] of [
@@ -74,7 +76,5 @@ export function yamlDocument(value: unknown, style: YamlStyle = {}): Document {
 
 /** One YAML file of one or more documents. */
 export function yamlFile(documents: Document[]): string {
-  return documents
-    .map(doc => doc.toString({ lineWidth: 0 }))
-    .join('---\n');
+  return documents.map(doc => doc.toString({ lineWidth: 0 })).join('---\n');
 }
