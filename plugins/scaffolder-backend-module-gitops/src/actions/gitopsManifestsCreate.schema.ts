@@ -222,7 +222,11 @@ export const manifestsInput: Record<
             maxReplicas: z.number().int().min(1).describe(positive),
             metricName: z.string().min(1).describe('External metric name'),
             selector: z
-              .object({ matchLabels: z.record(z.string()) })
+              .object({
+                matchLabels: z
+                  .record(z.string())
+                  .describe('Labels the metric series must have'),
+              })
               .strict()
               .optional()
               .describe('Selects the metric series'),
@@ -258,11 +262,25 @@ export const manifestsInput: Record<
               .array(
                 z
                   .object({
-                    setWeight: z.number().int().min(0).max(100).optional(),
+                    setWeight: z
+                      .number()
+                      .int()
+                      .min(0)
+                      .max(100)
+                      .optional()
+                      .describe('Share of the pods on the new version, %'),
                     pause: z
-                      .object({ duration: z.string().optional() })
+                      .object({
+                        duration: z
+                          .string()
+                          .optional()
+                          .describe(
+                            'How long, e.g. 60s or 5m; none waits for promotion',
+                          ),
+                      })
                       .strict()
-                      .optional(),
+                      .optional()
+                      .describe('Wait before the next step'),
                   })
                   .strict(),
               )

@@ -76,6 +76,7 @@ function baseFiles(spec: ServiceSpec, basePath: string): GeneratedFile[] {
       content: yamlFile(serviceDocuments(spec)),
     });
   }
+  const resources = files.map(file => posix.basename(file.path));
   const hasConfig = Object.keys(spec.config).length > 0;
   const rolloutConfig = hasConfig && spec.workload.kind === 'Rollout';
   if (rolloutConfig) {
@@ -83,9 +84,7 @@ function baseFiles(spec: ServiceSpec, basePath: string): GeneratedFile[] {
   }
   const kustomization = {
     ...KUSTOMIZATION,
-    resources: files
-      .map(file => posix.basename(file.path))
-      .filter(f => f !== ROLLOUT_CONFIG),
+    resources,
     ...(rolloutConfig && { configurations: [ROLLOUT_CONFIG] }),
     ...(hasConfig && {
       configMapGenerator: [
