@@ -368,16 +368,7 @@ export class DefaultManifestPublishService implements ManifestPublishService {
       );
       batch.forEach((file, j) => {
         const before = contents[j];
-        compared.push({
-          ...file,
-          before,
-          status:
-            before === undefined
-              ? 'created'
-              : before === file.content
-              ? 'unchanged'
-              : 'updated',
-        });
+        compared.push({ ...file, before, status: statusOf(before, file) });
       });
     }
     const clashes = compared.filter(f => f.status === 'updated');
@@ -392,6 +383,14 @@ export class DefaultManifestPublishService implements ManifestPublishService {
     }
     return compared;
   }
+}
+
+function statusOf(
+  before: string | undefined,
+  file: PlannedFile,
+): PublishedFile['status'] {
+  if (before === undefined) return 'created';
+  return before === file.content ? 'unchanged' : 'updated';
 }
 
 /** Refuses YAML that does not parse, or that expands aliases without bound. */

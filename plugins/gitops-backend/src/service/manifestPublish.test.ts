@@ -138,7 +138,7 @@ describe.each(databases.eachSupportedId())(
         .get(`${link.pathname}${link.search}`)
         .set('Authorization', user)
         .expect(200);
-      expect(shown.text).toBe(files[3].content.trimEnd() + '\n');
+      expect(shown.text).toBe(`${files[3].content.trimEnd()}\n`);
     });
 
     it('publishes again with the same files as a no-op, and refuses other content without overwrite', async () => {

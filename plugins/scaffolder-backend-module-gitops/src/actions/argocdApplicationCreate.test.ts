@@ -232,12 +232,13 @@ describe('argocd:application:create', () => {
     ]);
   });
 
-  it('writes nothing in a dry run', async () => {
-    const { workspacePath, outputs } = await runAction(action, BASE_INPUT, {
-      dryRun: true,
-    });
-    expect(outputs.files).toHaveLength(3);
-    expect(await snapshotFolder(workspacePath)).toEqual({});
+  it('writes the same files in a dry run, for the template editor to show', async () => {
+    const dry = await runAction(action, BASE_INPUT, { dryRun: true });
+    const real = await runAction(action, BASE_INPUT);
+    expect(dry.outputs.files).toHaveLength(3);
+    expect(await snapshotFolder(dry.workspacePath)).toEqual(
+      await snapshotFolder(real.workspacePath),
+    );
   });
 
   const bad: Array<[string, Record<string, unknown>, RegExp]> = [

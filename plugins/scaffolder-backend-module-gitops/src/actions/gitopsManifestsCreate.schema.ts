@@ -242,9 +242,10 @@ export const manifestsInput: Record<
           })
           .strict(),
       ])
+      .nullable()
       .optional()
       .describe(
-        'An autoscaling/v2 HorizontalPodAutoscaler for the workload; where it applies the overlays set no fixed replicas',
+        'An autoscaling/v2 HorizontalPodAutoscaler for the workload; where it applies the overlays set no fixed replicas. Null or absent: none (templates switch it off with null)',
       ),
   workload: z =>
     z
@@ -361,9 +362,10 @@ export const manifestsInput: Record<
           ),
       })
       .strict()
+      .nullable()
       .optional()
       .describe(
-        'A schema migration Job run as an Argo CD PreSync hook, with the app image and tag',
+        'A schema migration Job run as an Argo CD PreSync hook, with the app image and tag. Null or absent: none',
       ),
   overwrite: serviceInputs.overwrite,
 };

@@ -84,8 +84,7 @@ async function writeFiles(
 }
 
 /**
- * Writes generated files under targetPath, all or (on any problem) none; in
- * a dry run only the checks. `pathFields` names the inputs that set the
+ * Writes generated files under targetPath, all or (on any problem) none. `pathFields` names the inputs that set the
  * paths, for the error when two files collide.
  */
 export async function writeGenerated(
@@ -101,14 +100,14 @@ export async function writeGenerated(
   checkDistinctPaths(files, options.pathFields);
   const folder = targetFolder(ctx.workspacePath, options.targetPath);
   await checkWritable(folder, files, options.overwrite);
-  if (ctx.isDryRun) {
-    ctx.logger.info(
-      `Dry run: would write ${files.map(f => f.path).join(', ')}`,
-    );
-    return;
-  }
-  // Local files only, so no checkpoint: a recovered task starts with a
-  // fresh workspace and has to write them again.
+  // Written in a dry run too: a dry run's workspace is a throwaway folder,
+  // and the template editor shows its files, so the author sees what the
+  // template generates. Local files only, so no checkpoint: a recovered
+  // task starts with a fresh workspace and has to write them again.
   await writeFiles(folder, files);
-  ctx.logger.info(`Wrote ${files.map(f => f.path).join(', ')}`);
+  ctx.logger.info(
+    `${ctx.isDryRun ? 'Dry run: wrote' : 'Wrote'} ${files
+      .map(f => f.path)
+      .join(', ')}`,
+  );
 }
