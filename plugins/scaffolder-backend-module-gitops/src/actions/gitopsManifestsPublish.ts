@@ -12,6 +12,7 @@ import { gitopsClientFor } from './gitopsClientFor';
 import { dryRun, entityRef, parseServiceRef } from './inputProperties';
 import { commitSha, commitUrl, pullRequestUrl } from './outputProperties';
 import { readWorkspaceFiles, tagEnvironments } from './workspaceFiles';
+import { requestKey } from './requestKey';
 
 /**
  * `gitops:manifests:publish`: lands the files a template generated in the
@@ -180,15 +181,17 @@ export function createGitopsManifestsPublishAction(options: {
         return;
       }
 
-      const entity = stringifyEntityRef(ref);
+      const key = requestKey('publish', ctx.task.id, {
+        entity: stringifyEntityRef(ref),
+        request,
+      });
       const outcome = await ctx.checkpoint({
-        key: `gitops.manifests.publish.${entity}`,
+        key,
         fn: async () =>
           JSON.parse(
             JSON.stringify(
               await client.publishManifests(ref, request, {
-                // A retried task step is answered once by the backend.
-                idempotencyKey: `scaffolder-${ctx.task.id}-publish-${entity}`,
+                idempotencyKey: `scaffolder-${key}`,
               }),
             ),
           ),

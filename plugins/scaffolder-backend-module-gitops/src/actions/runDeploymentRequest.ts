@@ -9,6 +9,7 @@ import {
   GitopsApi,
 } from '@shipdeck/plugin-gitops-common';
 import { followDeployment, outputDeployment } from './deploymentOutcome';
+import { requestKey } from './requestKey';
 
 type Context = Pick<
   ActionContext<
@@ -42,18 +43,17 @@ export async function runDeploymentRequest(
     ctx.output('unchanged', preview.unchanged);
     return;
   }
-  const key = `gitops.${request.type}.${stringifyEntityRef(
-    entity,
-  )}.${JSON.stringify(request)}`;
+  const key = requestKey(request.type, ctx.task.id, {
+    entity: stringifyEntityRef(entity),
+    request,
+  });
   const outcome: DeploymentOutcome = await ctx.checkpoint({
     key,
     fn: async () =>
       JSON.parse(
         JSON.stringify(
           await client.requestDeployment(entity, request, {
-            idempotencyKey: `scaffolder-${ctx.task.id}-${
-              request.type
-            }-${stringifyEntityRef(entity)}`,
+            idempotencyKey: `scaffolder-${key}`,
           }),
         ),
       ),
