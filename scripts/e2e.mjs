@@ -2,8 +2,10 @@
 // (installed with apt-get when missing), signs in as guest, deploys a new
 // version of an example service to dev from its Deployments tab, watches the
 // steps reach Healthy, finds it in the timeline, promotes it to staging,
-// opens the Shipdeck page, and checks that a service the guest does not own
-// shows its actions disabled with a reason.
+// creates a new service with the Shipdeck template on the Create page and
+// sees it reach Healthy in dev on its own Deployments tab, opens the
+// Shipdeck page, and checks that a service the guest does not own shows its
+// actions disabled with a reason.
 // Screenshots go to artifacts/e2e/ (git-ignored); with --update-docs the
 // ones the README shows are copied to docs/images/.
 import { execFileSync, spawn } from 'node:child_process';
@@ -23,12 +25,17 @@ const README_SCREENSHOTS = [
   'cart-deploy-dialog.png',
   'cart-timeline.png',
   'shipdeck-page.png',
+  'template-form.png',
+  'template-result.png',
+  'new-service-deployments.png',
 ];
 // A version no earlier run deployed, so the deployment always changes something.
 const VERSION = `2.0.${Math.floor(Date.now() / 1000)}`;
 const VERSION_PATTERN = VERSION.replace(/\./g, '\\.');
 // The added line of the manifest diff (kustomize may quote the tag).
 const NEW_TAG_LINE = new RegExp(`^\\+\\s+newTag: "?${VERSION_PATTERN}"?$`);
+// A service name no earlier run created (the demo's data survives restarts).
+const NEW_SERVICE = `quotes-${Date.now().toString(36)}`;
 
 function log(message) {
   process.stdout.write(`[e2e] ${message}\n`);
@@ -245,6 +252,85 @@ async function main() {
       await stage('staging').getByText(VERSION, { exact: true }).waitFor();
       await shot('cart-promoted.png');
     });
+
+    await check(
+      `creates ${NEW_SERVICE} with the Shipdeck template on the Create page`,
+      async () => {
+        await page
+          .locator('nav[aria-label="sidebar nav"]')
+          .getByRole('link', { name: 'Create' })
+          .click();
+        const card = page.getByText('New service (Shipdeck GitOps)').first();
+        await card.waitFor();
+        await page
+          .locator('[class*="MuiCard-root"]', { has: card })
+          .getByRole('button', { name: /choose/i })
+          .click();
+        await page.getByLabel(/^Name/).fill(NEW_SERVICE);
+        const owner = page.getByRole('textbox', { name: 'Owner' });
+        await owner.click();
+        await owner.fill('shop');
+        await page.getByRole('option', { name: 'Team Shop' }).click();
+        await page
+          .getByLabel(/^Image repository/)
+          .fill(`registry.shop.example/shop/${NEW_SERVICE}`);
+        await page.getByRole('button', { name: 'Next' }).click();
+        // Shipdeck's environment picker: every environment, with how
+        // changes land there.
+        const environments = page.getByRole('group', {
+          name: /Environments/,
+        });
+        for (const title of ['Development', 'Staging', 'Production']) {
+          await page
+            .getByRole('checkbox', { name: new RegExp(`^${title}`) })
+            .waitFor();
+        }
+        await environments
+          .getByText('pull request')
+          .first()
+          .waitFor()
+          .catch(() => page.getByText('pull request').first().waitFor());
+        await shot('template-form.png', false);
+        await page.getByRole('button', { name: 'Review' }).click();
+        await page.getByRole('button', { name: 'Create' }).click();
+        const deployments = page
+          .getByRole('link', { name: 'Deployments' })
+          .or(page.getByRole('button', { name: 'Deployments' }))
+          .first();
+        await deployments.waitFor({ timeout: 120_000 });
+        await page
+          .getByText(/opened pull request/)
+          .first()
+          .waitFor();
+        await shot('template-result.png', false);
+        await deployments.click();
+        await page.waitForURL(
+          new RegExp(`/catalog/default/component/${NEW_SERVICE}/deployments`),
+        );
+      },
+    );
+
+    await check(
+      `${NEW_SERVICE} reaches Healthy in dev on its Deployments tab`,
+      async () => {
+        // The catalog registers the entity within seconds; until then the
+        // page says it cannot find it.
+        const dev = stage('dev');
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await dev.waitFor({ timeout: 10_000 });
+            break;
+          } catch (error) {
+            if (attempt > 12) throw error;
+            await page.reload();
+          }
+        }
+        await dev.getByText('Healthy').first().waitFor({ timeout: 180_000 });
+        await dev.getByText('1.0.0', { exact: true }).waitFor();
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await shot('new-service-deployments.png', false);
+      },
+    );
 
     await check('opens the Shipdeck page from the sidebar', async () => {
       await page

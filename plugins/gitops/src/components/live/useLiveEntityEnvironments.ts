@@ -31,6 +31,17 @@ export function isBusy(value?: EntityEnvironmentsResponse): boolean {
 }
 
 /**
+ * True while an environment has no Argo CD status yet: its Application has
+ * not appeared (a template just published it, or a pull request adds it).
+ * Nothing signals an Application's arrival, so such a page keeps looking.
+ */
+export function isAwaitingApplication(
+  value?: EntityEnvironmentsResponse,
+): boolean {
+  return Boolean(value?.environments.some(e => !e.status));
+}
+
+/**
  * What, in an answer, is worth telling the views below about: deployments
  * and what Argo CD reports, not the observation time.
  */
@@ -52,8 +63,8 @@ export function fingerprint(value: EntityEnvironmentsResponse): string {
 
 /**
  * The current entity's environments, kept live: refetched on every Shipdeck
- * signal about the entity, polled when signals are unavailable, and polled
- * faster while something is moving (signals only say that *a* record
+ * signal about the entity, polled when signals are unavailable or an
+ * Application has not appeared yet, and polled faster while something is moving (signals only say that *a* record
  * changed; Argo CD's own progress has no signal).
  *
  * `version` counts the answers that changed something, so views below
@@ -86,14 +97,15 @@ export function useLiveEntityEnvironments() {
   }, [lastSignal]);
 
   const busy = isBusy(state.value);
+  const awaiting = isAwaitingApplication(state.value);
   useEffect(() => {
-    if (isSignalsAvailable && !busy) return undefined;
+    if (isSignalsAvailable && !busy && !awaiting) return undefined;
     const timer = setInterval(
       retry,
       busy ? BUSY_POLL_INTERVAL_MS : POLL_INTERVAL_MS,
     );
     return () => clearInterval(timer);
-  }, [isSignalsAvailable, busy, retry]);
+  }, [isSignalsAvailable, busy, awaiting, retry]);
 
   return {
     ...state,

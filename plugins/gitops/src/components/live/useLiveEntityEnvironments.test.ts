@@ -1,0 +1,28 @@
+import { environments } from '../../__testUtils__/fixtures';
+import { isAwaitingApplication, isBusy } from './useLiveEntityEnvironments';
+
+const withStatus = (health: 'Healthy' | 'Progressing') => ({
+  ...environments,
+  environments: environments.environments.map(e => ({
+    ...e,
+    status: {
+      sync: 'Synced' as const,
+      health,
+      observedAt: environments.observedAt,
+      stale: false,
+    },
+  })),
+});
+
+describe('when the Deployments tab keeps looking', () => {
+  it('keeps looking while an Application has not appeared (nothing signals its arrival)', () => {
+    expect(isAwaitingApplication(environments)).toBe(true);
+    expect(isAwaitingApplication(withStatus('Healthy'))).toBe(false);
+    expect(isAwaitingApplication(undefined)).toBe(false);
+  });
+
+  it('looks faster while something moves', () => {
+    expect(isBusy(withStatus('Progressing'))).toBe(true);
+    expect(isBusy(withStatus('Healthy'))).toBe(false);
+  });
+});
