@@ -1,13 +1,17 @@
+import { EntityEnvironmentsResponse } from '@shipdeck/plugin-gitops-common';
 import { environments } from '../../__testUtils__/fixtures';
 import { isAwaitingApplication, isBusy } from './useLiveEntityEnvironments';
 
-const withStatus = (health: 'Healthy' | 'Progressing') => ({
+const withStatus = (
+  health: 'Healthy' | 'Progressing',
+): EntityEnvironmentsResponse => ({
   ...environments,
   environments: environments.environments.map(e => ({
     ...e,
     status: {
       sync: 'Synced' as const,
       health,
+      images: [],
       observedAt: environments.observedAt,
       stale: false,
     },
