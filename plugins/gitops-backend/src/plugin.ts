@@ -160,6 +160,8 @@ export const gitopsPlugin = createBackendPlugin({
             targets,
             repositories,
             writer,
+            store,
+            notifier,
             // New Applications appear when Argo CD reads the app-of-apps
             // folder; look again soon rather than at the next tick.
             afterCommit: lookAgain,

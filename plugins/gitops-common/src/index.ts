@@ -9,3 +9,4 @@ export * from './permissions';
 export * from './types';
 export * from './entityRefs';
 export * from './client';
+export * from './overviewRows';

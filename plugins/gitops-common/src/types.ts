@@ -506,6 +506,12 @@ export interface ManifestPublishOutcome {
   commitUrl?: string;
   pullRequest?: PullRequestInfo & { created?: boolean };
   files: PublishedFile[];
+  /**
+   * One record per environment the files put a version in (read from the
+   * published catalog entity's annotations), followed to Healthy like any
+   * deployment; empty when there is no entity to read them from.
+   */
+  deployments: DeploymentRecord[];
 }
 
 /**

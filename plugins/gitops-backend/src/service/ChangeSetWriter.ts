@@ -314,7 +314,8 @@ export class ChangeSetWriter {
   }
 }
 
-function editTarget(target: Target) {
+/** What the manifest strategies need to read or write a target's version. */
+export function editTarget(target: Target) {
   return {
     file: manifestFile(target.manifest),
     strategy: target.manifest.strategy,

@@ -40,6 +40,11 @@ import {
   silentNotifier,
 } from '../signals/DeploymentNotifier';
 import { actorOf, readEntity } from './catalogEntities';
+import {
+  commitAuthor,
+  landedStep,
+  recordedApplication,
+} from './deploymentRecords';
 
 type Options = { credentials: BackstageCredentials };
 
@@ -277,10 +282,7 @@ export class DefaultDeploymentService implements DeploymentService {
         )}\n\nShipdeck-Change-Set: ${changeSetId}\nRequested-by: ${actor}\n`,
       pullRequestTitle: () => plan.summary,
       pullRequestBody: edits => pullRequestBody(plan, edits, actor),
-      author: {
-        name: actor,
-        email: `${actor.replace(/[^\w.-]+/g, '.')}@shipdeck.invalid`,
-      },
+      author: commitAuthor(actor),
     });
     if (result.unchanged) {
       return { unchanged: true, message: nothingToDo(plan), deployments: [] };
@@ -306,25 +308,11 @@ export class DefaultDeploymentService implements DeploymentService {
         pullRequestUrl: result.pullRequest?.url,
         changeSetId,
         repository: edit.target.manifest.repo,
-        argocd: {
-          instance: edit.target.argocd.instance,
-          name: edit.target.argocd.name,
-          ...(edit.target.argocd.namespace
-            ? { namespace: edit.target.argocd.namespace }
-            : {}),
-        },
+        argocd: recordedApplication(edit.target),
         createdAt: requestedAt,
         steps: [
           { name: 'requested', at: requestedAt, message: plan.summary },
-          pullRequest
-            ? {
-                name: 'pr-opened',
-                at: doneAt,
-                message: `${
-                  result.pullRequest!.created ? 'Opened' : 'Updated'
-                } ${result.pullRequest!.url}`,
-              }
-            : { name: 'committed', at: doneAt, message: result.commitSha },
+          landedStep(doneAt, result),
         ],
       }));
     const deployments = await this.store.insertMany(records);

@@ -2,7 +2,12 @@ import {
   AuthService,
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { randomUUID } from 'node:crypto';
+import {
+  CompoundEntityRef,
+  Entity,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { ConflictError, InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -13,11 +18,24 @@ import {
   SHIPDECK_ANNOTATIONS,
 } from '@shipdeck/plugin-gitops-common';
 import { parseAllDocuments } from 'yaml';
+import { DeploymentStore, NewDeployment } from '../database/DeploymentStore';
+import { readVersion } from '../manifests/strategies';
 import { ManifestRepositories } from '../scm/ManifestRepositories';
+import {
+  DeploymentNotifier,
+  signalOf,
+  silentNotifier,
+} from '../signals/DeploymentNotifier';
+import { manifestFile } from '../targets/manifestFile';
 import { FileChange } from '../scm/ManifestRepository';
 import { TargetResolver } from '../targets/TargetResolver';
 import { actorOf } from './catalogEntities';
-import { ChangeSetWriter } from './ChangeSetWriter';
+import { ChangeSetWriter, editTarget } from './ChangeSetWriter';
+import {
+  commitAuthor,
+  landedStep,
+  recordedApplication,
+} from './deploymentRecords';
 import { unifiedDiff } from './fileDiff';
 import {
   ManifestPublishService,
@@ -53,6 +71,9 @@ export class DefaultManifestPublishService implements ManifestPublishService {
     targets: TargetResolver;
     repositories: ManifestRepositories;
     writer: ChangeSetWriter;
+    store: DeploymentStore;
+    /** Told about new records, so open pages refetch. */
+    notifier?: DeploymentNotifier;
     /** Told after a direct commit, e.g. to have Argo CD look now. */
     afterCommit?: () => void;
   }) {
@@ -62,6 +83,8 @@ export class DefaultManifestPublishService implements ManifestPublishService {
       options.targets,
       options.repositories,
       options.writer,
+      options.store,
+      options.notifier ?? silentNotifier,
       options.config.getOptionalString('gitops.manifests.repo'),
       options.config.getOptionalString('gitops.manifests.branch') ?? 'main',
       options.afterCommit ?? (() => {}),
@@ -74,6 +97,8 @@ export class DefaultManifestPublishService implements ManifestPublishService {
     private readonly targets: TargetResolver,
     private readonly repositories: ManifestRepositories,
     private readonly writer: ChangeSetWriter,
+    private readonly store: DeploymentStore,
+    private readonly notifier: DeploymentNotifier,
     private readonly defaultRepo: string | undefined,
     private readonly defaultBranch: string,
     private readonly afterCommit: () => void,
@@ -161,6 +186,10 @@ export class DefaultManifestPublishService implements ManifestPublishService {
       entityRef: stringifyEntityRef(request.entityRef),
       service,
       entityExists: entity !== undefined,
+      firstDeployments: this.#firstDeployments(
+        entity ?? publishedEntity(request.entityRef, files),
+        files,
+      ),
       repository,
       branch,
       direct: files.filter(f => !reviewedEnvironment(f)),
@@ -210,10 +239,7 @@ export class DefaultManifestPublishService implements ManifestPublishService {
   ): Promise<ManifestPublishOutcome> {
     const repo = this.repositories.get(plan.repository);
     const actor = actorOf(this.auth, options.credentials);
-    const author = {
-      name: actor,
-      email: `${actor.replace(/[^\w.-]+/g, '.')}@shipdeck.invalid`,
-    };
+    const author = commitAuthor(actor);
     // Every file, the reviewed ones too, is checked before the first write,
     // so a refusal leaves the repository as it was.
     await this.#compare(plan, await repo.getHead(plan.branch), [
@@ -268,6 +294,7 @@ export class DefaultManifestPublishService implements ManifestPublishService {
       );
     }
     let pullRequest: ManifestPublishOutcome['pullRequest'];
+    let pullRequestCommitSha: string | undefined;
     const pending = await this.#pendingPullRequest(plan);
     if (pending) {
       // The open pull request already carries exactly these files.
@@ -301,6 +328,7 @@ export class DefaultManifestPublishService implements ManifestPublishService {
           ].join('\n'),
       });
       pullRequest = landed.pullRequest;
+      pullRequestCommitSha = landed.commitSha;
       results.push(
         ...landed.result.compared.map(f => ({
           path: f.path,
@@ -313,6 +341,12 @@ export class DefaultManifestPublishService implements ManifestPublishService {
         })),
       );
     }
+    const deployments = await this.#record(plan, results, {
+      actor,
+      commit,
+      pullRequest,
+      pullRequestCommit: pullRequestCommitSha,
+    });
     const written = results.filter(f => f.status !== 'unchanged').length;
     return {
       unchanged: written === 0,
@@ -336,7 +370,84 @@ export class DefaultManifestPublishService implements ManifestPublishService {
       ...(commit ? { commitSha: commit.sha, commitUrl: commit.url } : {}),
       ...(pullRequest ? { pullRequest } : {}),
       files: results,
+      deployments,
     };
+  }
+
+  /** The targets whose manifest the files hold, with the version each starts at. */
+  #firstDeployments(
+    entity: Entity | undefined,
+    files: PlannedFile[],
+  ): PublishPlan['firstDeployments'] {
+    if (!entity || !this.targets.isManaged(entity)) return [];
+    const byPath = new Map(files.map(f => [f.path, f.content]));
+    return this.targets.resolve(entity).flatMap(target => {
+      const path = manifestFile(target.manifest);
+      const content = byPath.get(path);
+      if (content === undefined) return [];
+      try {
+        const version = readVersion(content, editTarget(target));
+        return version ? [{ target, path, version }] : [];
+      } catch {
+        // A file Shipdeck cannot read a version from is published as is.
+        return [];
+      }
+    });
+  }
+
+  /** One deployment record per environment the publish put a version in. */
+  async #record(
+    plan: PublishPlan,
+    results: PublishedFile[],
+    landed: {
+      actor: string;
+      commit?: { sha: string; url?: string };
+      pullRequest?: ManifestPublishOutcome['pullRequest'];
+      pullRequestCommit?: string;
+    },
+  ) {
+    const written = new Map(
+      results.filter(f => f.status !== 'unchanged').map(f => [f.path, f]),
+    );
+    const at = new Date().toISOString();
+    const records: NewDeployment[] = plan.firstDeployments.flatMap(
+      ({ target, path, version }) => {
+        const file = written.get(path);
+        if (!file) return [];
+        const reviewed = file.landing === 'pull-request';
+        const summary = `New service ${plan.service}: ${version} in ${target.environment.name}`;
+        return [
+          {
+            id: randomUUID(),
+            entityRef: plan.entityRef,
+            environment: target.environment.name,
+            action: 'deploy' as const,
+            actor: landed.actor,
+            toVersion: version,
+            status: reviewed ? ('pr-opened' as const) : ('committed' as const),
+            commitSha: reviewed ? landed.pullRequestCommit : landed.commit?.sha,
+            commitUrl: reviewed ? undefined : landed.commit?.url,
+            pullRequestUrl: reviewed ? landed.pullRequest?.url : undefined,
+            repository: plan.repository,
+            argocd: recordedApplication(target),
+            createdAt: at,
+            steps: [
+              { name: 'requested', at, message: summary },
+              landedStep(
+                at,
+                reviewed
+                  ? { pullRequest: landed.pullRequest }
+                  : { commitSha: landed.commit?.sha },
+              ),
+            ],
+          },
+        ];
+      },
+    );
+    if (!records.length) return [];
+    const deployments = await this.store.insertMany(records);
+    await this.notifier.notify(deployments.map(signalOf));
+    return deployments;
   }
 
   /** Whether Shipdeck's pull request branch already holds every reviewed file as given. */
@@ -383,6 +494,33 @@ export class DefaultManifestPublishService implements ManifestPublishService {
     }
     return compared;
   }
+}
+
+/**
+ * The entity a template publishes with its manifests (a catalog-info file
+ * among them), for a service the catalog does not hold yet.
+ */
+function publishedEntity(
+  ref: CompoundEntityRef,
+  files: PlannedFile[],
+): Entity | undefined {
+  for (const file of files) {
+    if (!/\.ya?ml$/.test(file.path)) continue;
+    for (const doc of parseAllDocuments(file.content)) {
+      const value = doc.toJS({ maxAliasCount: 100 }) as Entity | undefined;
+      if (
+        value?.kind?.toLowerCase() === ref.kind.toLowerCase() &&
+        value.metadata?.name === ref.name &&
+        (value.metadata.namespace ?? 'default') === ref.namespace
+      ) {
+        return {
+          ...value,
+          metadata: { ...value.metadata, namespace: ref.namespace },
+        };
+      }
+    }
+  }
+  return undefined;
 }
 
 function statusOf(

@@ -11,6 +11,7 @@ import {
 } from '../signals/DeploymentNotifier';
 import { TargetResolver } from '../targets/TargetResolver';
 import { actorOf } from './catalogEntities';
+import { commitAuthor } from './deploymentRecords';
 import {
   MergeOutcome,
   MergePlan,
@@ -95,10 +96,10 @@ export class DefaultPullRequestService implements PullRequestService {
   async merge(plan: MergePlan, options: Options): Promise<MergeOutcome> {
     const repo = this.repositories.getLocal(plan.repository)!;
     const actor = actorOf(this.auth, options.credentials);
-    const { sha } = await repo.mergePullRequest(plan.pullRequest.number, {
-      name: actor,
-      email: `${actor.replace(/[^\w.-]+/g, '.')}@shipdeck.invalid`,
-    });
+    const { sha } = await repo.mergePullRequest(
+      plan.pullRequest.number,
+      commitAuthor(actor),
+    );
     const at = new Date().toISOString();
     const message = `Merged pull request #${plan.pullRequest.number} as ${sha}`;
     // Older records of the same pull request (it was updated) move on too;

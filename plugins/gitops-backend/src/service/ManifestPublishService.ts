@@ -1,5 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
+import { Target } from '../targets/TargetResolver';
 import {
   Environment,
   ManifestPublishOutcome,
@@ -35,6 +36,13 @@ export interface PublishPlan {
   environments: Environment[];
   overwrite: boolean;
   message: string;
+  /**
+   * The service's targets whose manifest file is among the files, with the
+   * version it starts with: each becomes a deployment record, so the
+   * Deployments tab follows the new service to Healthy (and production's
+   * pull request shows as pending) like any deployment.
+   */
+  firstDeployments: Array<{ target: Target; path: string; version: string }>;
 }
 
 type Options = { credentials: BackstageCredentials };

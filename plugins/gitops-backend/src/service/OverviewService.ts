@@ -1,7 +1,11 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { OverviewResponse, OverviewRow } from '@shipdeck/plugin-gitops-common';
+import {
+  OverviewResponse,
+  OverviewRow,
+  isOverviewProblem,
+} from '@shipdeck/plugin-gitops-common';
 import { DeploymentStore } from '../database/DeploymentStore';
 import {
   appKey,
@@ -30,11 +34,7 @@ const HEALTH_RANK: Record<string, number> = {
   Healthy: 5,
 };
 
-const isProblem = (row: OverviewRow) =>
-  !row.status ||
-  row.status.health !== 'Healthy' ||
-  row.status.sync !== 'Synced' ||
-  row.status.stale;
+const isProblem = isOverviewProblem;
 
 /**
  * Every service × environment the caller may see, from one catalog query and
@@ -128,7 +128,12 @@ export class OverviewService {
               ),
             }
           : {
-              statusError: `Not seen in Argo CD instance ${target.argocd.instance}`,
+              statusError:
+                last?.status === 'pr-opened'
+                  ? `Not in Argo CD yet: waiting for ${
+                      last.pullRequestUrl ?? 'its pull request'
+                    }`
+                  : `Not seen in Argo CD instance ${target.argocd.instance}`,
             }),
         ...(last ? { lastDeployment: last } : {}),
         argocdUrl: this.applicationUrl(target.argocd),

@@ -176,6 +176,61 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
+    it('records the first deployment of each environment it puts a version in, read through the published entity', async () => {
+      const { server } = await start();
+      const overlay = (env: string) =>
+        [
+          'resources:',
+          '  - ../../base',
+          `namespace: quotes-${env}`,
+          'images:',
+          '  - name: registry.shop.example/shop/quotes',
+          '    newTag: "1.0.0"',
+          '',
+        ].join('\n');
+      const entity = [
+        'apiVersion: backstage.io/v1alpha1',
+        'kind: Component',
+        'metadata:',
+        '  name: quotes',
+        '  annotations:',
+        '    shipdeck.io/image: registry.shop.example/shop/quotes',
+        '    argocd/app-name: quotes',
+        'spec:',
+        '  type: service',
+        '  owner: team-shop',
+        '',
+      ].join('\n');
+      const res = await post(server, {
+        files: [
+          { path: 'quotes/catalog-info.yaml', content: entity },
+          ...files.map(f =>
+            f.path.includes('/overlays/')
+              ? { ...f, content: overlay(f.environment!) }
+              : f,
+          ),
+        ],
+      }).expect(202);
+      const byEnvironment = Object.fromEntries(
+        res.body.deployments.map((d: any) => [d.environment, d]),
+      );
+      expect(Object.keys(byEnvironment).sort()).toEqual(['dev', 'production']);
+      expect(byEnvironment.dev).toMatchObject({
+        entityRef: 'component:default/quotes',
+        action: 'deploy',
+        toVersion: '1.0.0',
+        status: 'committed',
+        commitSha: res.body.commitSha,
+        argocd: { instance: 'local', name: 'quotes-dev' },
+      });
+      expect(byEnvironment.production).toMatchObject({
+        toVersion: '1.0.0',
+        status: 'pr-opened',
+        pullRequestUrl: res.body.pullRequest.url,
+        argocd: { name: 'quotes-production' },
+      });
+    });
+
     it('puts everything in one pull request when asked to', async () => {
       const { server, git } = await start();
       const before = git('rev-parse', 'main');

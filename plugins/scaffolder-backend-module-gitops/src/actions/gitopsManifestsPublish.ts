@@ -12,7 +12,7 @@ import { gitopsClientFor } from './gitopsClientFor';
 import { dryRun, entityRef, parseServiceRef } from './inputProperties';
 import { commitSha, commitUrl, pullRequestUrl } from './outputProperties';
 import { readWorkspaceFiles, tagEnvironments } from './workspaceFiles';
-import { requestKey } from './requestKey';
+import { sendOnce } from './requestKey';
 
 /**
  * `gitops:manifests:publish`: lands the files a template generated in the
@@ -181,21 +181,12 @@ export function createGitopsManifestsPublishAction(options: {
         return;
       }
 
-      const key = requestKey('publish', ctx.task.id, {
-        entity: stringifyEntityRef(ref),
-        request,
-      });
-      const outcome = await ctx.checkpoint({
-        key,
-        fn: async () =>
-          JSON.parse(
-            JSON.stringify(
-              await client.publishManifests(ref, request, {
-                idempotencyKey: `scaffolder-${key}`,
-              }),
-            ),
-          ),
-      });
+      const outcome = await sendOnce(
+        ctx,
+        'publish',
+        { entity: stringifyEntityRef(ref), request },
+        mutation => client.publishManifests(ref, request, mutation),
+      );
       ctx.logger.info(outcome.message);
       ctx.output('message', outcome.message);
       ctx.output('files', outcome.files);

@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { ActionContext } from '@backstage/plugin-scaffolder-node';
+import { JsonValue } from '@backstage/types';
+import { MutationOptions } from '@shipdeck/plugin-gitops-common';
 
 /**
  * The checkpoint and Idempotency-Key of a request a step sends: the same
@@ -11,4 +14,27 @@ export function requestKey(kind: string, taskId: string, request: unknown) {
     .digest('hex')
     .slice(0, 32);
   return `gitops-${kind}-${digest}`;
+}
+
+/**
+ * Sends a mutating request once per task: a recovered task reads the
+ * checkpoint, and a retried call carries the same Idempotency-Key, so the
+ * backend answers it without writing twice.
+ */
+export async function sendOnce<T>(
+  ctx: Pick<ActionContext<any, any>, 'checkpoint' | 'task'>,
+  kind: string,
+  request: unknown,
+  send: (options: MutationOptions) => Promise<T>,
+): Promise<T> {
+  const key = requestKey(kind, ctx.task.id, request);
+  const answer = await ctx.checkpoint({
+    key,
+    // Checkpoints hold JSON; the answers are JSON already.
+    fn: async () =>
+      JSON.parse(
+        JSON.stringify(await send({ idempotencyKey: `scaffolder-${key}` })),
+      ) as JsonValue,
+  });
+  return answer as unknown as T;
 }

@@ -9,7 +9,7 @@ import {
   GitopsApi,
 } from '@shipdeck/plugin-gitops-common';
 import { followDeployment, outputDeployment } from './deploymentOutcome';
-import { requestKey } from './requestKey';
+import { sendOnce } from './requestKey';
 
 type Context = Pick<
   ActionContext<
@@ -43,21 +43,12 @@ export async function runDeploymentRequest(
     ctx.output('unchanged', preview.unchanged);
     return;
   }
-  const key = requestKey(request.type, ctx.task.id, {
-    entity: stringifyEntityRef(entity),
-    request,
-  });
-  const outcome: DeploymentOutcome = await ctx.checkpoint({
-    key,
-    fn: async () =>
-      JSON.parse(
-        JSON.stringify(
-          await client.requestDeployment(entity, request, {
-            idempotencyKey: `scaffolder-${key}`,
-          }),
-        ),
-      ),
-  });
+  const outcome: DeploymentOutcome = await sendOnce(
+    ctx,
+    request.type,
+    { entity: stringifyEntityRef(entity), request },
+    mutation => client.requestDeployment(entity, request, mutation),
+  );
   ctx.logger.info(outcome.message);
   let record = outcome.deployments[0];
   if (record && ctx.input.wait) {

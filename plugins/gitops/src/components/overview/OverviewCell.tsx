@@ -1,7 +1,7 @@
-import { Link, StatusError } from '@backstage/core-components';
+import { Link, StatusError, StatusPending } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import { alpha, makeStyles } from '@material-ui/core/styles';
-import { OverviewRow } from '@shipdeck/plugin-gitops-common';
+import { isAwaitingReview, OverviewRow } from '@shipdeck/plugin-gitops-common';
 import { ago, describeDeployment, displayVersion } from '../format';
 import {
   describeCell,
@@ -86,7 +86,9 @@ export function OverviewCell(props: {
   const classes = useStyles();
   const { status, lastDeployment } = row;
   const level = severity(row);
-  const Health = status ? HEALTH_ICON[status.health] : StatusError;
+  const awaitingReview = isAwaitingReview(row);
+  let Health = awaitingReview ? StatusPending : StatusError;
+  if (status) Health = HEALTH_ICON[status.health];
   const Sync = status ? SYNC_ICON[status.sync] : undefined;
 
   return (
@@ -109,12 +111,16 @@ export function OverviewCell(props: {
           </>
         ) : (
           <span className={classes.statuses}>
-            <Health>No status</Health>
+            <Health>{awaitingReview ? 'Awaiting review' : 'No status'}</Health>
           </span>
         )}
       </Link>
       {!status && row.statusError && (
-        <Typography variant="caption" color="error" className={classes.line}>
+        <Typography
+          variant="caption"
+          color={awaitingReview ? 'textSecondary' : 'error'}
+          className={classes.line}
+        >
           {row.statusError}
         </Typography>
       )}

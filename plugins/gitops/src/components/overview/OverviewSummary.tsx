@@ -3,7 +3,7 @@ import IconButton from '@material-ui/core/IconButton';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import RefreshIcon from '@material-ui/icons/Refresh';
-import { OverviewRow } from '@shipdeck/plugin-gitops-common';
+import { isAwaitingReview, OverviewRow } from '@shipdeck/plugin-gitops-common';
 import { isProblem, severity, Severity } from './status';
 import { shortAgo } from './time';
 
@@ -38,6 +38,7 @@ export interface OverviewCounts {
   problems: number;
   degraded: number;
   missing: number;
+  awaitingReview: number;
   outOfSync: number;
   progressing: number;
   stale: number;
@@ -57,8 +58,11 @@ export function countRows(rows: OverviewRow[]): OverviewCounts {
     services: new Set(rows.map(r => r.entityRef)).size,
     problems: rows.filter(isProblem).length,
     degraded: rows.filter(r => r.status?.health === 'Degraded').length,
-    missing: rows.filter(r => !r.status || r.status.health === 'Missing')
-      .length,
+    missing: rows.filter(
+      r =>
+        (!r.status && !isAwaitingReview(r)) || r.status?.health === 'Missing',
+    ).length,
+    awaitingReview: rows.filter(isAwaitingReview).length,
     outOfSync: rows.filter(r => r.status?.sync === 'OutOfSync').length,
     progressing: rows.filter(r => r.status?.health === 'Progressing').length,
     stale: rows.filter(r => r.status?.stale).length,
@@ -85,6 +89,7 @@ function breakdown(counts: OverviewCounts): string {
   return [
     counts.degraded && `${counts.degraded} degraded`,
     counts.missing && `${counts.missing} missing or not seen`,
+    counts.awaitingReview && `${counts.awaitingReview} awaiting review`,
     counts.outOfSync && `${counts.outOfSync} out of sync`,
     counts.progressing && `${counts.progressing} progressing`,
     counts.stale && `${counts.stale} stale`,

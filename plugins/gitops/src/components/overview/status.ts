@@ -1,4 +1,8 @@
-import { OverviewRow } from '@shipdeck/plugin-gitops-common';
+import {
+  isAwaitingReview,
+  isOverviewProblem,
+  OverviewRow,
+} from '@shipdeck/plugin-gitops-common';
 import { displayVersion } from '../format';
 
 import { SYNC_LABEL } from '../statusIcons';
@@ -8,21 +12,13 @@ export { HEALTH_ICON, SYNC_ICON, SYNC_LABEL } from '../statusIcons';
 /** How loudly a cell should speak: drives its colour and the summary bar. */
 export type Severity = 'error' | 'warning' | 'running' | 'ok';
 
-/**
- * The same rule as the backend's overview ordering: anything but healthy,
- * in sync and freshly observed needs a look.
- */
-export function isProblem(row: OverviewRow): boolean {
-  return (
-    !row.status ||
-    row.status.health !== 'Healthy' ||
-    row.status.sync !== 'Synced' ||
-    row.status.stale
-  );
-}
+/** The same rule as the backend's overview ordering (gitops-common). */
+export const isProblem = isOverviewProblem;
 
 export function severity(row: OverviewRow): Severity {
   const status = row.status;
+  // Waiting for review is in flight, not broken.
+  if (isAwaitingReview(row)) return 'running';
   if (!status) return 'error';
   if (status.health === 'Degraded' || status.health === 'Missing') {
     return 'error';
@@ -37,7 +33,7 @@ export function describeCell(row: OverviewRow): string {
   const where = `${row.title} in ${row.environment}`;
   const status = row.status;
   if (!status) {
-    return `${where}: no status${
+    return `${where}: ${isAwaitingReview(row) ? 'awaiting review' : 'no status'}${
       row.statusError ? `, ${row.statusError}` : ''
     }`;
   }
