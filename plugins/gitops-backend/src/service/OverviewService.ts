@@ -130,9 +130,7 @@ export class OverviewService {
           : {
               statusError:
                 last?.status === 'pr-opened'
-                  ? `Not in Argo CD yet: waiting for ${
-                      last.pullRequestUrl ?? 'its pull request'
-                    }`
+                  ? 'Not in Argo CD yet: it arrives with its pull request'
                   : `Not seen in Argo CD instance ${target.argocd.instance}`,
             }),
         ...(last ? { lastDeployment: last } : {}),
