@@ -84,6 +84,13 @@ export interface ManifestRepository {
     body: string;
   }): Promise<PullRequestRef>;
 
+  /**
+   * The commit a tag points to (an annotated tag is peeled); a NotFoundError
+   * when the tag does not exist. Deploy tags of a service's source
+   * repository are resolved with it.
+   */
+  resolveTag(tag: string): Promise<string>;
+
   /** Link to a commit for people, when the repository has a web UI. */
   commitUrl(sha: string): string | undefined;
 

@@ -15,6 +15,7 @@ import {
   PromoteRequest,
   ReleaseRequest,
   RollbackRequest,
+  TagDeploymentRequest,
 } from './DeploymentService';
 
 type Options = { credentials: BackstageCredentials };
@@ -43,7 +44,7 @@ export class AuthorizedDeploymentService implements DeploymentService {
   planRelease(request: ReleaseRequest, options: Options) {
     return this.inner.planRelease(request, options);
   }
-  planTagDeployment(request: { tag: string }, options: Options) {
+  planTagDeployment(request: TagDeploymentRequest, options: Options) {
     return this.inner.planTagDeployment(request, options);
   }
   getDeployment(id: string, options: Options) {

@@ -32,6 +32,7 @@ import {
   PromoteRequest,
   ReleaseRequest,
   RollbackRequest,
+  TagDeploymentRequest,
 } from './DeploymentService';
 import { describeEdits, pullRequestBody } from './changeSetText';
 import {
@@ -232,7 +233,7 @@ export class DefaultDeploymentService implements DeploymentService {
   }
 
   async planTagDeployment(
-    request: { tag: string },
+    request: TagDeploymentRequest,
     options: Options,
   ): Promise<DeploymentPlan> {
     // The product's services are needed to parse the tag, so read them first.
@@ -248,24 +249,90 @@ export class DefaultDeploymentService implements DeploymentService {
         `Deploy tag '${request.tag}': System ${tag.product} has no services Shipdeck manages`,
       );
     }
+    if (request.promote && request.commit) {
+      throw new InputError(
+        'Give commit (deploy the tagged build) or promote (copy the previous environment’s versions), not both',
+      );
+    }
     const chosen = tag.services
       ? services.filter(s => tag.services!.includes(s.metadata.name))
       : services;
-    return this.planRelease(
+    const versions = request.promote
+      ? undefined
+      : await this.#taggedVersions(request, chosen);
+    const plan = await this.planRelease(
       {
         environment: tag.environment,
         entityRefs: chosen.map(e => stringifyEntityRef(e)),
+        ...(versions ? { versions } : {}),
         name: request.tag.split('/').slice(2).join('-'),
       },
       options,
     );
+    return {
+      ...plan,
+      summary: `${plan.summary} from tag ${request.tag}${
+        request.commit ? ` at ${request.commit.slice(0, 7)}` : ''
+      }`,
+      ...(request.verifyImages ? { verifyImages: true } : {}),
+    };
+  }
+
+  /**
+   * Each service's build of the tagged commit: the commit CI names, or the
+   * tag resolved in the service's own source repository.
+   */
+  async #taggedVersions(
+    request: TagDeploymentRequest,
+    entities: Entity[],
+  ): Promise<Record<string, string>> {
+    const ref = request.tag.replace(/[^\w.-]/g, '-');
+    const versions: Record<string, string> = {};
+    for (const entity of entities) {
+      let sha = request.commit;
+      if (!sha) {
+        const source =
+          entity.metadata.annotations?.[SHIPDECK_ANNOTATIONS.sourceRepo];
+        if (!source) {
+          throw new InputError(
+            `Deploy tag '${request.tag}': give the commit the tag points to (commit), or set ${
+              SHIPDECK_ANNOTATIONS.sourceRepo
+            } on ${stringifyEntityRef(
+              entity,
+            )} so Shipdeck can resolve the tag, or ask to promote (promote: true)`,
+          );
+        }
+        try {
+          sha = await this.repositories.get(source).resolveTag(request.tag);
+        } catch (error) {
+          if ((error as Error).name === 'NotFoundError') {
+            throw new InputError(
+              `Deploy tag '${request.tag}' does not exist in ${source}, the source repository of ${stringifyEntityRef(
+                entity,
+              )}`,
+            );
+          }
+          throw error;
+        }
+      }
+      versions[stringifyEntityRef(entity)] = this.#versionOf(sha, ref);
+    }
+    return versions;
+  }
+
+  /** A source commit's build, by `gitops.sourceVersionTemplate`. */
+  #versionOf(sha: string, ref: string): string {
+    return this.sourceVersionTemplate
+      .replace(/\{sha\}/g, sha)
+      .replace(/\{sha7\}/g, sha.slice(0, 7))
+      .replace(/\{ref\}/g, ref);
   }
 
   async execute(
     plan: DeploymentPlan,
     options: Options,
   ): Promise<DeploymentOutcome> {
-    if (plan.environment.verifyImages) {
+    if (plan.environment.verifyImages || plan.verifyImages) {
       await this.#verifyImages(plan);
     }
     const actor = actorOf(this.auth, options.credentials);
@@ -342,7 +409,7 @@ export class DefaultDeploymentService implements DeploymentService {
     _options: Options,
   ): Promise<DeploymentPreview> {
     // The same checks as execute, so a preview that passes would be written.
-    if (plan.environment.verifyImages) {
+    if (plan.environment.verifyImages || plan.verifyImages) {
       await this.#verifyImages(plan);
     }
     const result = await this.writer.preview({ edits: plan.edits });
@@ -474,10 +541,7 @@ export class DefaultDeploymentService implements DeploymentService {
       throw new InputError(`Invalid gitRef '${gitRef}'`);
     }
     const sha = await this.repositories.get(source).getHead(gitRef);
-    return this.sourceVersionTemplate
-      .replace(/\{sha\}/g, sha)
-      .replace(/\{sha7\}/g, sha.slice(0, 7))
-      .replace(/\{ref\}/g, gitRef.replace(/[^\w.-]/g, '-'));
+    return this.#versionOf(sha, gitRef.replace(/[^\w.-]/g, '-'));
   }
 
   #pullRequestBranch(plan: DeploymentPlan): string {

@@ -44,6 +44,22 @@ export interface ReleaseRequest {
   name?: string;
 }
 
+/** A deploy tag as a CI job has it, after a tag push. */
+export interface TagDeploymentRequest {
+  /** `<product>/<env>/<YYYY>/<MM>/<DD>/<HHmm>-<name>[-<svc>,<svc>…]` */
+  tag: string;
+  /**
+   * The commit the tag points to: every listed service deploys its build of
+   * that commit (`gitops.sourceVersionTemplate`). Without it, the tag is
+   * resolved in each service's `shipdeck.io/source-repo`.
+   */
+  commit?: string;
+  /** Instead: copy each service's version from the environment it promotes from. */
+  promote?: boolean;
+  /** Check every image exists in its registry before writing, whatever the environment says. */
+  verifyImages?: boolean;
+}
+
 /** What will change, decided before anything is authorized or written. */
 export interface DeploymentPlan {
   action: DeploymentRecord['action'];
@@ -51,6 +67,8 @@ export interface DeploymentPlan {
   edits: PlannedEdit[];
   summary: string;
   releaseName?: string;
+  /** Check images before writing even where the environment does not ask to. */
+  verifyImages?: boolean;
 }
 
 // What the deploy, promote and roll back routes answer: the REST contract.
@@ -74,7 +92,7 @@ export interface DeploymentService {
     options: Options,
   ): Promise<DeploymentPlan>;
   planTagDeployment(
-    request: { tag: string },
+    request: TagDeploymentRequest,
     options: Options,
   ): Promise<DeploymentPlan>;
   execute(plan: DeploymentPlan, options: Options): Promise<DeploymentOutcome>;

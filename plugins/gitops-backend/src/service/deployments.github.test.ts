@@ -87,6 +87,7 @@ describe.each(databases.eachSupportedId())(
 
         const tag = await post('/tag-deployments', {
           tag: 'shop/production/2026/11/23/1430-spring-sale-cart,orders',
+          promote: true,
         }).expect(202);
         expect(tag.body.pullRequest).toMatchObject({
           created: true,
@@ -105,6 +106,7 @@ describe.each(databases.eachSupportedId())(
         // The same release again updates that pull request instead of opening another.
         await post('/tag-deployments', {
           tag: 'shop/production/2026/11/23/1430-spring-sale-cart,orders',
+          promote: true,
         }).expect(202);
         expect(standIn.repositories.get('shop/deploy')!.pulls).toHaveLength(1);
       } finally {

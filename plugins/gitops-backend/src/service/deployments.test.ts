@@ -281,10 +281,13 @@ describe.each(databases.eachSupportedId())('deployments on %s', databaseId => {
     ]);
   });
 
-  it('deploys from a tag: the listed services, versions from the previous environment', async () => {
+  it('deploys from a tag with promote: the listed services, versions from the previous environment', async () => {
     const { server, git } = await start();
     const res = await post(server, `${api}/tag-deployments`)
-      .send({ tag: 'shop/staging/2026/11/23/1430-hotfix-cart,orders' })
+      .send({
+        tag: 'shop/staging/2026/11/23/1430-hotfix-cart,orders',
+        promote: true,
+      })
       .expect(202);
     expect(res.body.deployments.map((d: any) => d.entityRef).sort()).toEqual([
       'component:default/cart',
@@ -297,7 +300,7 @@ describe.each(databases.eachSupportedId())('deployments on %s', databaseId => {
       'orders/overlays/staging/kustomization.yaml',
     ]);
     const bad = await post(server, `${api}/tag-deployments`)
-      .send({ tag: 'shop/staging/2026/13/23/1430-hotfix' })
+      .send({ tag: 'shop/staging/2026/13/23/1430-hotfix', promote: true })
       .expect(400);
     expect(bad.body.error.message).toContain('is not a real date and time');
   });

@@ -77,7 +77,18 @@ export const publishBody = z
   })
   .strict();
 
-export const tagDeploymentBody = z.object({ tag: name, dryRun }).strict();
+export const tagDeploymentBody = z
+  .object({
+    tag: name,
+    commit: z
+      .string()
+      .regex(/^[0-9a-f]{40}$/, 'must be the full 40-character commit SHA')
+      .optional(),
+    promote: z.boolean().optional(),
+    verifyImages: z.boolean().optional(),
+    dryRun,
+  })
+  .strict();
 
 function parse<T extends z.ZodType>(
   schema: T,

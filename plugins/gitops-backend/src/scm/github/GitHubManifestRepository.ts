@@ -260,6 +260,28 @@ export class GitHubManifestRepository implements ManifestRepository {
     }
   }
 
+  async resolveTag(tag: string): Promise<string> {
+    const params = { owner: this.#owner, repo: this.#repo };
+    try {
+      const { data } = await this.#octokit.rest.git.getRef({
+        ...params,
+        ref: `tags/${tag}`,
+      });
+      if (data.object.type !== 'tag') return data.object.sha;
+      // An annotated tag points at a tag object, which points at the commit.
+      const { data: annotated } = await this.#octokit.rest.git.getTag({
+        ...params,
+        tag_sha: data.object.sha,
+      });
+      return annotated.object.sha;
+    } catch (error) {
+      if (httpFailure(error)?.status === 404) {
+        throw new NotFoundError(`Repository ${this.id} has no tag ${tag}`);
+      }
+      throw this.#mapError(error, `reading tag ${tag}`);
+    }
+  }
+
   async readFile(commit: string, path: string): Promise<string | undefined> {
     const params = {
       owner: this.#owner,

@@ -59,6 +59,24 @@ export class LocalGitManifestRepository implements ManifestRepository {
     }
   }
 
+  async resolveTag(tag: string): Promise<string> {
+    try {
+      return (
+        await git(this.gitDir, [
+          'rev-parse',
+          '--verify',
+          '--quiet',
+          `refs/tags/${tag}^{commit}`,
+        ])
+      ).trim();
+    } catch (error) {
+      if (error instanceof GitError) {
+        throw new NotFoundError(`Repository ${this.id} has no tag ${tag}`);
+      }
+      throw error;
+    }
+  }
+
   async readFile(commit: string, path: string): Promise<string | undefined> {
     try {
       return await git(this.gitDir, ['cat-file', 'blob', `${commit}:${path}`]);
