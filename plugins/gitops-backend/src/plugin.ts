@@ -14,6 +14,7 @@ import { OciRegistryClient } from './registry/OciRegistryClient';
 import { createRouter } from './router';
 import { createGitHubRepositoryFactory } from './scm/createGitHubRepositoryFactory';
 import { ManifestRepositories } from './scm/ManifestRepositories';
+import { manifestRepositoryInfo } from './scm/manifestRepositoryInfo';
 import { seedLocalRepositories } from './scm/seedLocalRepositories';
 import { AuthorizedDeploymentService } from './service/AuthorizedDeploymentService';
 import { AuthorizedPullRequestService } from './service/AuthorizedPullRequestService';
@@ -217,6 +218,7 @@ export const gitopsPlugin = createBackendPlugin({
             idempotency: store.idempotency(),
             pullRequests,
             manifests,
+            manifestRepository: manifestRepositoryInfo(config),
             repositories,
             sync,
             timeline: new TimelineService(

@@ -25,6 +25,7 @@ import { OverviewService } from './service/OverviewService';
 import { MetricsService } from './service/MetricsService';
 import { PullRequestService } from './service/PullRequestService';
 import { ManifestPublishService } from './service/ManifestPublishService';
+import { ManifestRepositoryInfo } from '@shipdeck/plugin-gitops-common';
 import {
   deployBody,
   parseBody,
@@ -61,6 +62,8 @@ export async function createRouter(options: {
   metrics: MetricsService;
   pullRequests: PullRequestService;
   manifests: ManifestPublishService;
+  /** The default manifest repository, for templates (GET /environments). */
+  manifestRepository?: ManifestRepositoryInfo;
 }): Promise<express.Router> {
   const {
     auth,
@@ -76,6 +79,7 @@ export async function createRouter(options: {
     metrics,
     pullRequests,
     manifests,
+    manifestRepository,
   } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
@@ -259,7 +263,10 @@ export async function createRouter(options: {
 
   router.get('/environments', async (req, res) => {
     await credentialsOf(req);
-    res.json({ environments: environments.listConfigured() });
+    res.json({
+      environments: environments.listConfigured(),
+      ...(manifestRepository ? { manifests: manifestRepository } : {}),
+    });
   });
 
   router.get(

@@ -13,6 +13,7 @@ import {
   Environment,
   EntityEnvironmentsResponse,
   ManifestPublishOutcome,
+  ManifestRepositoryInfo,
   ManifestPublishPreview,
   ManifestPublishRequest,
   MergeOutcome,
@@ -61,6 +62,8 @@ export interface MutationOptions {
  */
 export interface GitopsApi {
   getConfiguredEnvironments(): Promise<Environment[]>;
+  /** The default manifest repository, when one is configured. */
+  getManifestRepository(): Promise<ManifestRepositoryInfo | undefined>;
   getEntityEnvironments(
     entity: EntityRefLike,
   ): Promise<EntityEnvironmentsResponse>;
@@ -156,6 +159,14 @@ export class GitopsClient implements GitopsApi {
       '/environments',
     );
     return body.environments;
+  }
+
+  async getManifestRepository(): Promise<ManifestRepositoryInfo | undefined> {
+    const body = await this.#call<{ manifests?: ManifestRepositoryInfo }>(
+      'GET',
+      '/environments',
+    );
+    return body.manifests;
   }
 
   async getEntityEnvironments(

@@ -526,3 +526,18 @@ export interface ManifestPublishPreview {
   branch: string;
   files: Array<PublishedFile & { diff: string }>;
 }
+
+/**
+ * The organisation's default manifest repository, from `GET /environments`:
+ * what templates publish to and point Argo CD Applications at.
+ *
+ * @public
+ */
+export interface ManifestRepositoryInfo {
+  /** Shipdeck's id, e.g. `github.com/acme/deploy` or `local:demo`. */
+  repository: string;
+  /** The branch Argo CD watches. */
+  branch: string;
+  /** The repository as Argo CD Applications name it (`spec.source.repoURL`). */
+  repoURL: string;
+}

@@ -17,6 +17,7 @@ import { runAction } from './__testUtils__/gitopsBackend';
 import { createArgocdApplicationCreateAction } from './actions/argocdApplicationCreate';
 import { createArgocdSyncAction } from './actions/argocdSync';
 import { createGitopsDeployAction } from './actions/gitopsDeploy';
+import { createGitopsEnvironmentsListAction } from './actions/gitopsEnvironmentsList';
 import { createGitopsManifestsCreateAction } from './actions/gitopsManifestsCreate';
 import { createGitopsManifestsPublishAction } from './actions/gitopsManifestsPublish';
 import { createGitopsPromoteAction } from './actions/gitopsPromote';
@@ -190,12 +191,22 @@ describe('a new service from generation to its first deployments', () => {
       createGitopsManifestsCreateAction(actionOptions),
       { ...input, migration: { args: ['migrate', 'up'] } },
     );
+    // Where to publish and what Applications point at, as a template reads them.
+    const listed = await runAction(
+      createGitopsEnvironmentsListAction(actionOptions),
+      {},
+    );
+    expect(listed.outputs).toMatchObject({
+      repository: 'local:demo',
+      branch: 'main',
+      repoURL: 'local:demo',
+    });
     await runAction(
       createArgocdApplicationCreateAction(actionOptions),
       {
         name: 'quotes',
         environments: input.environments,
-        repoURL: 'local:demo',
+        repoURL: listed.outputs.repoURL,
         targetPath: 'manifests',
       },
       { workspacePath },
@@ -203,7 +214,11 @@ describe('a new service from generation to its first deployments', () => {
     const before = git('rev-parse', 'main');
     const published = await runAction(
       createGitopsManifestsPublishAction(actionOptions),
-      { entityRef: 'quotes', sourcePath: 'manifests' },
+      {
+        entityRef: 'quotes',
+        sourcePath: 'manifests',
+        repository: listed.outputs.repository,
+      },
       { workspacePath },
     );
     expect(published.outputs.commitSha).toBe(git('rev-parse', 'main'));

@@ -34,6 +34,11 @@ describe('gitops:environments:list', () => {
         promotesFrom: 'staging',
       },
     ]);
+    // This backend configures no default manifest repository.
+    expect(ctx.output).not.toHaveBeenCalledWith(
+      'repository',
+      expect.anything(),
+    );
     await backend.stop();
   });
 

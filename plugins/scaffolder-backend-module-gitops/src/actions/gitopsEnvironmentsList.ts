@@ -14,7 +14,7 @@ export function createGitopsEnvironmentsListAction(options: {
   return createTemplateAction({
     id: 'gitops:environments:list',
     description:
-      'Lists the environments configured in Shipdeck (gitops.environments), in promotion order.',
+      'Lists the environments configured in Shipdeck (gitops.environments), in promotion order, and the default manifest repository.',
     examples: [
       {
         description: 'Read the environments before creating manifests',
@@ -46,6 +46,25 @@ export function createGitopsEnvironmentsListAction(options: {
             .describe(
               'Each environment: how changes land there and where it promotes from',
             ),
+        repository: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'The default manifest repository (gitops.manifests.repo), e.g. github.com/acme/deploy or local:demo, for gitops:manifests:publish',
+            ),
+        branch: z =>
+          z
+            .string()
+            .optional()
+            .describe('The branch Argo CD watches (gitops.manifests.branch)'),
+        repoURL: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'The manifest repository as Argo CD Applications name it, for argocd:application:create',
+            ),
       },
     },
     supportsDryRun: true,
@@ -54,7 +73,15 @@ export function createGitopsEnvironmentsListAction(options: {
         ...options,
         credentials: await ctx.getInitiatorCredentials(),
       });
-      const environments = await client.getConfiguredEnvironments();
+      const [environments, manifests] = await Promise.all([
+        client.getConfiguredEnvironments(),
+        client.getManifestRepository(),
+      ]);
+      if (manifests) {
+        ctx.output('repository', manifests.repository);
+        ctx.output('branch', manifests.branch);
+        ctx.output('repoURL', manifests.repoURL);
+      }
       ctx.logger.info(
         `Shipdeck environments: ${environments.map(e => e.name).join(' → ')}`,
       );

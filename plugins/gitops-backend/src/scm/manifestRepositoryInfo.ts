@@ -1,0 +1,23 @@
+import { Config } from '@backstage/config';
+import { ManifestRepositoryInfo } from '@shipdeck/plugin-gitops-common';
+
+/**
+ * The organisation's manifest repository, as templates need it: Shipdeck's
+ * id for it and the URL Argo CD Applications name it by. Undefined when no
+ * default repository is configured.
+ */
+export function manifestRepositoryInfo(
+  config: Config,
+): ManifestRepositoryInfo | undefined {
+  const repository = config.getOptionalString('gitops.manifests.repo');
+  if (!repository) return undefined;
+  return {
+    repository,
+    branch: config.getOptionalString('gitops.manifests.branch') ?? 'main',
+    // Argo CD names a local repository as Shipdeck does (the emulator reads
+    // it by that id) and a hosted one by its clone URL.
+    repoURL: repository.startsWith('local:')
+      ? repository
+      : `https://${repository}.git`,
+  };
+}
