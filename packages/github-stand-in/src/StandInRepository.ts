@@ -26,6 +26,13 @@ export type ContentLookup =
   | { kind: 'file'; entry: TreeEntry; bytes: Buffer }
   | { kind: 'dir'; entries: TreeEntry[] };
 
+/** A Git object with its raw content, as `git cat-file --batch` gives it. */
+export interface GitObjectValue {
+  sha: string;
+  type: 'blob' | 'tree' | 'commit' | 'tag';
+  bytes: Buffer;
+}
+
 interface Identity {
   name: string;
   email: string;
@@ -414,6 +421,42 @@ export class StandInRepository {
       throw notFound('https://docs.github.com/rest/git/blobs#get-a-blob');
     }
     return gitBytes(this.dir, ['cat-file', 'blob', sha]);
+  }
+
+  /**
+   * The objects that revision expressions (`<commit>:<path>`, a SHA, a
+   * branch) name, through one `git cat-file --batch` however many there
+   * are; undefined for an expression that names nothing.
+   */
+  async readObjects(
+    expressions: string[],
+  ): Promise<Array<GitObjectValue | undefined>> {
+    // One expression per line of input: a newline can never be part of one.
+    const asked = expressions.filter(e => e && !/[\r\n]/.test(e));
+    const out = asked.length
+      ? await gitBytes(this.dir, ['cat-file', '--batch'], {
+          input: `${asked.join('\n')}\n`,
+        })
+      : Buffer.alloc(0);
+    const found = new Map<string, GitObjectValue>();
+    let at = 0;
+    for (const expression of asked) {
+      const end = out.indexOf(0x0a, at);
+      const header = out.subarray(at, end).toString('utf8');
+      at = end + 1;
+      const match = /^([0-9a-f]{40}) (\w+) (\d+)$/.exec(header);
+      if (!match) {
+        continue; // `<expression> missing` (or ambiguous)
+      }
+      const size = Number(match[3]);
+      found.set(expression, {
+        sha: match[1],
+        type: match[2] as GitObjectValue['type'],
+        bytes: out.subarray(at, at + size),
+      });
+      at += size + 1;
+    }
+    return expressions.map(e => found.get(e));
   }
 
   // --- contents -------------------------------------------------------------

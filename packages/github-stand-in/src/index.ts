@@ -1,7 +1,8 @@
 /**
- * A stand-in for the part of GitHub's REST API Shipdeck calls (refs, commits,
- * trees, contents, pull requests) over bare Git repositories on disk, for
- * tests; plus a small validator for GitHub's OpenAPI response schemas.
+ * A stand-in for the part of GitHub's API Shipdeck calls (REST refs,
+ * commits, trees, contents, pull requests; GraphQL Git object lookups) over
+ * bare Git repositories on disk, for tests; plus a small validator for
+ * GitHub's OpenAPI response schemas.
  *
  * @packageDocumentation
  */

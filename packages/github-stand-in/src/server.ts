@@ -3,6 +3,7 @@ import { AddressInfo } from 'node:net';
 import express from 'express';
 import { ApiError, basicError, notFound, validationFailed } from './errors';
 import { git, GitError, isoSeconds } from './git';
+import { executeGraphql } from './graphql/execute';
 import {
   contentEntry,
   docs,
@@ -45,6 +46,8 @@ export interface GitHubStandInOptions {
   rateLimit?: { limit?: number; windowSeconds?: number };
   /** Files larger than this come with empty `content` and `encoding: none`. Default 1 MiB. */
   contentsJsonLimit?: number;
+  /** GraphQL `Blob.text` stops after this many bytes (`isTruncated`). Default 512,000, as on GitHub. */
+  graphqlTextLimit?: number;
 }
 
 /** One request the stand-in received. */
@@ -85,7 +88,8 @@ function toInteger(value: unknown, fallback: number): number {
 /**
  * A stand-in for the part of GitHub's REST API Shipdeck calls, over bare Git
  * repositories on disk: refs, commits, trees, contents and pull requests,
- * with GitHub's response shapes, status codes and error bodies.
+ * plus GraphQL lookups of Git objects (many files in one request), with
+ * GitHub's response shapes, status codes and error bodies.
  */
 export function createGitHubStandIn(
   options: GitHubStandInOptions,
@@ -106,6 +110,7 @@ export function createGitHubStandIn(
     windowMs: (options.rateLimit?.windowSeconds ?? 3600) * 1000,
   };
   const contentsJsonLimit = options.contentsJsonLimit ?? 1024 * 1024;
+  const graphqlTextLimit = options.graphqlTextLimit ?? 512_000;
   const createdAt = isoSeconds(new Date());
 
   const repositories = new Map<string, StandInRepository>();
@@ -357,6 +362,23 @@ export function createGitHubStandIn(
   });
   app.get(`${R}/contents`, getContent);
   app.get(`${R}/contents/*`, getContent);
+
+  // --- graphql ------------------------------------------------------------
+
+  // Git objects by revision expression, any number per request (aliases).
+  app.post('/graphql', (req, res, next) => {
+    ready
+      .then(async () => {
+        res.json(
+          await executeGraphql(req.body, {
+            repository: (owner, name) =>
+              repositories.get(`${owner}/${name}`.toLowerCase()),
+            textLimit: graphqlTextLimit,
+          }),
+        );
+      })
+      .catch(next);
+  });
 
   // --- pull requests ------------------------------------------------------
 
