@@ -1,7 +1,9 @@
 /*
  * Write-path figures (not a test):
- *   1. GitHub API calls for one release of N = 1, 10, 100 services, against
- *      the GitHub stand-in (a real bare Git repository behind GitHub's REST API).
+ *   1. GitHub API calls (by kind), wall time and retries for one release of
+ *      N = 1, 10, 100 services, against the GitHub stand-in (a real bare Git
+ *      repository behind GitHub's API): files read with readFiles (GraphQL)
+ *      and, for comparison, one contents request per file as before it.
  *   2. Edit throughput of each manifest write strategy on the demo's files.
  *
  * Run: eval "$(./shipdeck env)" && yarn bench:write-path
@@ -21,7 +23,29 @@ import { TargetResolver } from '../plugins/gitops-backend/src/targets/TargetReso
 import { syntheticServices } from '../plugins/gitops-backend/src/__testUtils__/syntheticServices';
 import { filesOf } from '../plugins/gitops-backend/src/__testUtils__/githubBackend';
 
-async function githubCallsPerRelease(n: number) {
+/**
+ * How the release reads its manifest files: `graphql` is Shipdeck's
+ * `readFiles` (one GraphQL query per 100 files); `per-file` is one contents
+ * request per file, 8 at a time, as reads went before it, for comparison.
+ */
+type Reads = 'graphql' | 'per-file';
+
+function readPerFile(repo: GitHubManifestRepository) {
+  repo.readFiles = async (commit, paths) => {
+    const files = new Map<string, string | undefined>();
+    for (let i = 0; i < paths.length; i += 8) {
+      const batch = paths.slice(i, i + 8);
+      const contents = await Promise.all(
+        batch.map(path => repo.readFile(commit, path)),
+      );
+      batch.forEach((path, j) => files.set(path, contents[j]));
+    }
+    return files;
+  };
+  return repo;
+}
+
+async function githubCallsPerRelease(n: number, reads: Reads) {
   const { seedDir, entities } = syntheticServices(n);
   const { dir } = await seedBareRepository({ files: filesOf(seedDir) });
   const standIn = createGitHubStandIn({
@@ -44,7 +68,10 @@ async function githubCallsPerRelease(n: number) {
     });
     const repositories = ManifestRepositories.fromConfig(config, {
       logger: console as any,
-      github: id => GitHubManifestRepository.fromConfig(id, config),
+      github: id => {
+        const repo = GitHubManifestRepository.fromConfig(id, config);
+        return reads === 'per-file' ? readPerFile(repo) : repo;
+      },
     });
     const targets = TargetResolver.fromConfig(config);
     const writer = new ChangeSetWriter(repositories);
@@ -63,12 +90,24 @@ async function githubCallsPerRelease(n: number) {
     const byKind = new Map<string, number>();
     for (const call of standIn.calls) {
       const parts = decodeURIComponent(call.path.split('?')[0]).split('/');
-      const kind = `${call.method} ${
-        parts[4] === 'git' ? `git/${parts[5]}` : parts[4]
-      }`;
+      let kind = `${call.method} ${parts[4]}`;
+      if (parts[1] === 'graphql') kind = `${call.method} graphql`;
+      else if (parts[4] === 'git') kind = `${call.method} git/${parts[5]}`;
       byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
     }
-    return { n, calls: standIn.calls.length, ms, byKind };
+    // Octokit repeats requests answered 5xx or rate-limited; the writer
+    // re-reads the head when another writer moved the branch.
+    const retried = standIn.calls.filter(
+      c => (c.status ?? 0) >= 500 || c.status === 429 || c.status === 403,
+    ).length;
+    const reapplied = (byKind.get('GET git/ref') ?? 1) - 1;
+    return {
+      n,
+      calls: standIn.calls.length,
+      ms,
+      byKind,
+      retries: retried + reapplied,
+    };
   } finally {
     await close();
   }
@@ -95,16 +134,24 @@ function throughput(
 }
 
 async function main() {
-  console.log('GitHub API calls for one release (one commit) of N services');
-  console.log('    N   calls  calls/service   wall ms   breakdown');
-  for (const n of [1, 10, 100]) {
-    const r = await githubCallsPerRelease(n);
-    const breakdown = [...r.byKind].map(([k, v]) => `${k}×${v}`).join(', ');
-    console.log(
-      `${String(r.n).padStart(5)}${String(r.calls).padStart(8)}${(r.calls / r.n)
-        .toFixed(2)
-        .padStart(15)}${r.ms.toFixed(0).padStart(10)}   ${breakdown}`,
-    );
+  console.log(
+    'GitHub API calls for one release (one commit) of N services, files read',
+  );
+  console.log(
+    'reads        N   calls  calls/service   wall ms  retries   calls by kind',
+  );
+  for (const reads of ['per-file', 'graphql'] as const) {
+    for (const n of [1, 10, 100]) {
+      const r = await githubCallsPerRelease(n, reads);
+      const breakdown = [...r.byKind].map(([k, v]) => `${k}×${v}`).join(', ');
+      console.log(
+        `${reads.padEnd(8)}${String(r.n).padStart(5)}${String(r.calls).padStart(
+          8,
+        )}${(r.calls / r.n).toFixed(2).padStart(15)}${r.ms
+          .toFixed(0)
+          .padStart(10)}${String(r.retries).padStart(9)}   ${breakdown}`,
+      );
+    }
   }
 
   const manifests = resolve(__dirname, '../examples/manifests');

@@ -46,6 +46,16 @@ export interface ManifestRepository {
   readFile(commit: string, path: string): Promise<string | undefined>;
 
   /**
+   * Files' contents at one commit, by path; undefined for a path that is
+   * not a file there. Costs a constant number of requests however many
+   * paths (a release of a hundred services reads a hundred files).
+   */
+  readFiles(
+    commit: string,
+    paths: string[],
+  ): Promise<Map<string, string | undefined>>;
+
+  /**
    * Writes one commit with all `files` on top of `parent` without moving any
    * branch; used for pull requests, whose branch then points at it.
    */

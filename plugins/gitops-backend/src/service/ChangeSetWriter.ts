@@ -56,9 +56,6 @@ export interface ChangeSetPreview {
   unchanged: boolean;
 }
 
-/** Manifest files read at once from a repository. */
-const READ_CONCURRENCY = 8;
-
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 /**
@@ -83,7 +80,7 @@ export class ChangeSetWriter {
     const repo = this.repositories.get(target.manifest.repo);
     const head = await repo.getHead(target.manifest.branch);
     const path = manifestFile(target.manifest);
-    const content = await repo.readFile(head, path);
+    const content = (await repo.readFiles(head, [path])).get(path);
     if (content === undefined) {
       throw new InputError(
         `${path} does not exist in ${target.manifest.repo}@${target.manifest.branch}`,
@@ -270,8 +267,9 @@ export class ChangeSetWriter {
     return { repo, branch };
   }
 
-  // Files are read concurrently (a few at a time); edits of the same file
-  // then apply one after another to its content.
+  // Every file is read at once (a constant number of requests, however
+  // many targets); edits of the same file then apply one after another to
+  // its content.
   async #edit(planned: PlannedEdit[], baseSha: string) {
     const { repo: repoId, branch } = planned[0].target.manifest;
     const repo = this.repositories.get(repoId);
@@ -279,17 +277,11 @@ export class ChangeSetWriter {
       ...new Set(planned.map(e => manifestFile(e.target.manifest))),
     ];
     const originals = new Map<string, string>();
-    for (let i = 0; i < paths.length; i += READ_CONCURRENCY) {
-      const batch = paths.slice(i, i + READ_CONCURRENCY);
-      const contents = await Promise.all(
-        batch.map(path => repo.readFile(baseSha, path)),
-      );
-      batch.forEach((path, j) => {
-        if (contents[j] === undefined) {
-          throw new InputError(`${path} does not exist in ${repoId}@${branch}`);
-        }
-        originals.set(path, contents[j]!);
-      });
+    for (const [path, content] of await repo.readFiles(baseSha, paths)) {
+      if (content === undefined) {
+        throw new InputError(`${path} does not exist in ${repoId}@${branch}`);
+      }
+      originals.set(path, content);
     }
     const contents = new Map(originals);
     const edits: AppliedEdit[] = [];

@@ -458,10 +458,11 @@ export class DefaultManifestPublishService implements ManifestPublishService {
       .getHead(plan.pullRequestBranch)
       .catch(() => undefined);
     if (!head) return false;
-    const contents = await Promise.all(
-      plan.reviewed.map(f => repo.readFile(head, f.path)),
+    const contents = await repo.readFiles(
+      head,
+      plan.reviewed.map(f => f.path),
     );
-    return plan.reviewed.every((f, i) => contents[i] === f.content);
+    return plan.reviewed.every(f => contents.get(f.path) === f.content);
   }
 
   /** Each file against the branch at `sha`; throws when one may not be replaced. */
@@ -471,17 +472,14 @@ export class DefaultManifestPublishService implements ManifestPublishService {
     files: PlannedFile[],
   ): Promise<ComparedFile[]> {
     const repo = this.repositories.get(plan.repository);
-    const compared: ComparedFile[] = [];
-    for (let i = 0; i < files.length; i += 8) {
-      const batch = files.slice(i, i + 8);
-      const contents = await Promise.all(
-        batch.map(f => repo.readFile(sha, f.path)),
-      );
-      batch.forEach((file, j) => {
-        const before = contents[j];
-        compared.push({ ...file, before, status: statusOf(before, file) });
-      });
-    }
+    const contents = await repo.readFiles(
+      sha,
+      files.map(f => f.path),
+    );
+    const compared: ComparedFile[] = files.map(file => {
+      const before = contents.get(file.path);
+      return { ...file, before, status: statusOf(before, file) };
+    });
     const clashes = compared.filter(f => f.status === 'updated');
     if (clashes.length && !plan.overwrite) {
       throw new ConflictError(

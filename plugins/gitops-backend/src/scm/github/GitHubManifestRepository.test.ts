@@ -68,6 +68,7 @@ describe('GitHubManifestRepository', () => {
       repos: [{ owner, repo, dir }],
       token: TOKEN,
       contentsJsonLimit: 32 * 1024,
+      graphqlTextLimit: 16 * 1024,
     });
     server = await standIn.start();
   });
@@ -118,6 +119,91 @@ describe('GitHubManifestRepository', () => {
       standIn.resetCalls();
       await expect(github.readFile(sha, 'big.yaml')).resolves.toBe(big);
       expect(calls()).toHaveLength(2);
+    });
+
+    it('reads any number of files in one GraphQL query per 100, and commits on top without looking up the tree', async () => {
+      const github = repository();
+      const files = Object.fromEntries(
+        Array.from({ length: 150 }, (_, i) => [
+          `svc-${i}/overlays/dev/kustomization.yaml`,
+          `images:\n  - name: svc-${i}\n    newTag: 1.0.${i}\n`,
+        ]),
+      );
+      const { sha } = await github.createCommit({
+        parent: seed,
+        message: 'Many services',
+        files: Object.entries(files).map(([path, content]) => ({
+          path,
+          content,
+        })),
+        author,
+      });
+      const read = repository();
+      standIn.resetCalls();
+      const paths = [...Object.keys(files), 'nope.yaml', 'cart/overlays'];
+      const found = await read.readFiles(sha, paths);
+      expect(calls()).toEqual(['POST /graphql', 'POST /graphql']);
+      expect(Object.fromEntries(found)).toEqual({
+        ...files,
+        'nope.yaml': undefined,
+        'cart/overlays': undefined,
+      });
+
+      // The query also learnt the commit's tree: a commit on it is 2 calls.
+      standIn.resetCalls();
+      await read.createCommit({
+        parent: sha,
+        message: 'Next',
+        files: [{ path: 'x.yaml', content: 'x: 1\n' }],
+        author,
+      });
+      expect(calls()).toEqual([
+        `POST ${api('/git/trees')}`,
+        `POST ${api('/git/commits')}`,
+      ]);
+    });
+
+    it("reads files over GraphQL's text limit, and binary ones, whole through the contents API", async () => {
+      const github = repository();
+      const big = 'key: value # padding\n'.repeat(1000); // 21 kB, over the 16 kB limit
+      const binary = 'PNG\u0000\u0001';
+      const { sha } = await github.createCommit({
+        parent: seed,
+        message: 'Big file',
+        files: [
+          { path: 'big.yaml', content: big },
+          { path: 'logo.png', content: binary },
+        ],
+        author,
+      });
+      standIn.resetCalls();
+      const found = await github.readFiles(sha, [
+        'big.yaml',
+        'orders/values.yaml',
+        '/logo.png',
+      ]);
+      expect([...found]).toEqual([
+        ['big.yaml', big],
+        ['orders/values.yaml', seedFiles['orders/values.yaml']],
+        ['/logo.png', binary],
+      ]);
+      expect(calls().sort()).toEqual([
+        `GET ${api('/contents/big.yaml')}`,
+        `GET ${api('/contents/logo.png')}`,
+        'POST /graphql',
+      ]);
+    });
+
+    it('reports an unknown repository in a batch read as NotFoundError naming it', async () => {
+      const github = repository({ id: 'github.com/acme/gone', repo: 'gone' });
+      await expect(
+        github.readFiles(seed, ['orders/values.yaml']),
+      ).rejects.toMatchObject({
+        name: 'NotFoundError',
+        message: expect.stringContaining(
+          'GitHub github.com/acme/gone: reading 1 file(s)',
+        ),
+      });
     });
 
     it('links commits on the web host', () => {

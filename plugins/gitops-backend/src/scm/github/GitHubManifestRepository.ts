@@ -38,6 +38,50 @@ const RATE_LIMIT_RETRIES = 2;
 const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451];
 /** Commit → tree SHAs remembered; commits are immutable, so this never goes stale. */
 const TREE_CACHE_SIZE = 1000;
+/**
+ * Files looked up per GraphQL query. Plain object lookups cost one point of
+ * GitHub's GraphQL rate limit whatever their number (points count
+ * connections), but a query's response size and run time are bounded too,
+ * so very large change sets go in queries of this many files.
+ */
+const FILES_PER_QUERY = 100;
+
+/** One file looked up by `object(expression: "<commit>:<path>")`. */
+interface BlobLookup {
+  __typename: string;
+  isBinary?: boolean | null;
+  isTruncated?: boolean;
+  text?: string | null;
+}
+
+/** GitHub's GraphQL errors, as @octokit/graphql throws them. */
+interface GraphqlFailure {
+  name: 'GraphqlResponseError';
+  errors?: Array<{ type?: string; message: string }>;
+}
+
+/** The query reading `count` files of a commit (`$f0`…): one aliased lookup each. */
+function readFilesQuery(count: number): string {
+  const indexes = Array.from({ length: count }, (_, i) => i);
+  const declared = indexes.map(i => `, $f${i}: String!`).join('');
+  return [
+    `query ShipdeckReadFiles($owner: String!, $name: String!, $commit: String!${declared}) {`,
+    '  repository(owner: $owner, name: $name) {',
+    '    commit: object(expression: $commit) { ... on Commit { tree { oid } } }',
+    ...indexes.map(
+      i =>
+        `    f${i}: object(expression: $f${i}) { __typename ... on Blob { isBinary isTruncated text } }`,
+    ),
+    '  }',
+    '}',
+  ].join('\n');
+}
+
+function graphqlFailure(error: unknown): GraphqlFailure | undefined {
+  return (error as { name?: string })?.name === 'GraphqlResponseError'
+    ? (error as GraphqlFailure)
+    : undefined;
+}
 
 export interface GitHubManifestRepositoryOptions {
   /** The repository as configured, e.g. `github.com/acme/deploy`. */
@@ -112,10 +156,13 @@ function httpFailure(error: unknown): HttpFailure | undefined {
  * fast-forwards — the compare-and-swap the interface promises.
  *
  * Requests per operation (a benchmark): `getHead` 1, `readFile` 1 (2 for
- * files over 1 MB), `createCommit` 3 (2 when the parent is a commit this
- * instance already saw), `commitFiles` 4 (3), `openOrUpdatePullRequest` 3
- * (2 when the open pull request's title and body are unchanged; 4 when the
- * head branch exists without an open pull request).
+ * files over 1 MB), `readFiles` 1 GraphQL query per 100 files (plus one
+ * `readFile` per file over GraphQL's 512,000-byte text limit),
+ * `createCommit` 3 (2 when the parent is a commit this instance already saw,
+ * written or read with `readFiles`), `commitFiles` 4 (3),
+ * `openOrUpdatePullRequest` 3 (2 when the open pull request's title and body
+ * are unchanged; 4 when the head branch exists without an open pull
+ * request).
  */
 export class GitHubManifestRepository implements ManifestRepository {
   readonly id: string;
@@ -321,6 +368,99 @@ export class GitHubManifestRepository implements ManifestRepository {
       }
       throw this.#mapError(error, `reading ${path} at ${commit}`);
     }
+  }
+
+  /**
+   * Reads files through GraphQL, where one query looks up any number of
+   * `<commit>:<path>` expressions (the REST API needs a request per file,
+   * or a tree plus a request per blob). The same query asks for the
+   * commit's tree, so a commit on top of it needs no extra lookup.
+   */
+  async readFiles(
+    commit: string,
+    paths: string[],
+  ): Promise<Map<string, string | undefined>> {
+    const unique = [...new Set(paths.map(p => p.replace(/^\/+/, '')))];
+    const found = new Map<string, BlobLookup | null>();
+    for (let i = 0; i < unique.length; i += FILES_PER_QUERY) {
+      const chunk = unique.slice(i, i + FILES_PER_QUERY);
+      const lookups = await this.#lookUpFiles(commit, chunk);
+      chunk.forEach((path, j) => found.set(path, lookups[j]));
+    }
+    const contents = new Map<string, string | undefined>();
+    const whole: string[] = [];
+    for (const [path, blob] of found) {
+      if (blob?.__typename !== 'Blob') {
+        contents.set(path, undefined); // missing, or a directory
+      } else if (
+        blob.isTruncated ||
+        blob.isBinary ||
+        typeof blob.text !== 'string'
+      ) {
+        whole.push(path);
+      } else {
+        contents.set(path, blob.text);
+      }
+    }
+    // GraphQL cuts text at 512,000 bytes: those few files come whole from REST.
+    await Promise.all(
+      whole.map(async path =>
+        contents.set(path, await this.readFile(commit, path)),
+      ),
+    );
+    return new Map(
+      paths.map(path => [path, contents.get(path.replace(/^\/+/, ''))]),
+    );
+  }
+
+  async #lookUpFiles(
+    commit: string,
+    paths: string[],
+  ): Promise<Array<BlobLookup | null>> {
+    // Paths go in as variables, never into the query text.
+    const variables = Object.fromEntries(
+      paths.map((path, i) => [`f${i}`, `${commit}:${path}`]),
+    );
+    const action = `reading ${paths.length} file(s) at ${commit}`;
+    let data: {
+      repository: Record<string, BlobLookup | null> & {
+        commit: { tree?: { oid: string } } | null;
+      };
+    };
+    try {
+      data = await this.#octokit.graphql(readFilesQuery(paths.length), {
+        owner: this.#owner,
+        name: this.#repo,
+        commit,
+        ...variables,
+      });
+    } catch (error) {
+      const failure = graphqlFailure(error);
+      if (failure?.errors?.some(e => e.type === 'NOT_FOUND')) {
+        throw new NotFoundError(
+          `GitHub ${this.id}: ${action} failed; not found, or the credentials cannot see ${this.id}`,
+        );
+      }
+      if (failure?.errors?.some(e => e.type === 'RATE_LIMITED')) {
+        throw new ServiceUnavailableError(
+          `GitHub ${this.id}: ${action} failed; the GraphQL rate limit is exhausted`,
+        );
+      }
+      if (failure) {
+        throw new ForwardedError(
+          `GitHub ${this.id}: ${action} failed: ${(failure.errors ?? [])
+            .map(e => e.message)
+            .join('; ')}`,
+          error,
+        );
+      }
+      throw this.#mapError(error, action);
+    }
+    const tree = data.repository.commit?.tree?.oid;
+    if (tree) {
+      this.#rememberTree(commit, tree);
+    }
+    return paths.map((_, i) => data.repository[`f${i}`] ?? null);
   }
 
   async createCommit(options: {

@@ -53,6 +53,38 @@ describe('LocalGitManifestRepository', () => {
     await expect(repo.getHead('nope')).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it('reads many files at a commit at once; missing files, directories and odd paths are undefined', async () => {
+    const { repo, root } = await createRepo();
+    const { sha } = await repo.createCommit({
+      parent: root,
+      message: 'unicode',
+      files: [{ path: 'notes/ümlaut.yaml', content: 'name: "ü → ✓"\n' }],
+      author,
+    });
+    const paths = [
+      'cart/overlays/dev/kustomization.yaml',
+      'nope.yaml',
+      'notes/ümlaut.yaml',
+      'cart/overlays',
+      'a\nb',
+      'orders/overlays/dev/kustomization.yaml',
+      'cart/overlays/dev/kustomization.yaml',
+    ];
+    const files = await repo.readFiles(sha, paths);
+    expect([...files]).toEqual([
+      [
+        'cart/overlays/dev/kustomization.yaml',
+        'images:\n  - name: cart\n    newTag: "1.0.0"\n',
+      ],
+      ['nope.yaml', undefined],
+      ['notes/ümlaut.yaml', 'name: "ü → ✓"\n'],
+      ['cart/overlays', undefined],
+      ['a\nb', undefined],
+      ['orders/overlays/dev/kustomization.yaml', 'images: []\n'],
+    ]);
+    expect(await repo.readFiles(sha, [])).toEqual(new Map());
+  });
+
   it('writes many files as one commit on top of the parent', async () => {
     const { repo, root, cli } = await createRepo();
     const { sha } = await repo.commitFiles({

@@ -8,7 +8,7 @@ import {
   PullRequestRef,
   StaleBranchError,
 } from '../ManifestRepository';
-import { git, GitError, ZERO_SHA } from './git';
+import { git, gitBytes, GitError, ZERO_SHA } from './git';
 import { writeCommit } from './writeCommit';
 
 /** A pull request of a local repository; GitHub keeps these for us, here a file does. */
@@ -86,6 +86,37 @@ export class LocalGitManifestRepository implements ManifestRepository {
       }
       throw error;
     }
+  }
+
+  /** All the files through one `git cat-file --batch`. */
+  async readFiles(
+    commit: string,
+    paths: string[],
+  ): Promise<Map<string, string | undefined>> {
+    // One expression per input line: a path with a newline names no file.
+    const asked = [...new Set(paths)].filter(p => !/[\r\n]/.test(p));
+    const out = asked.length
+      ? await gitBytes(this.gitDir, ['cat-file', '--batch'], {
+          input: asked.map(p => `${commit}:${p}\n`).join(''),
+        })
+      : Buffer.alloc(0);
+    const files = new Map<string, string | undefined>();
+    let at = 0;
+    for (const path of asked) {
+      const end = out.indexOf(0x0a, at);
+      const header = out.subarray(at, end).toString('utf8');
+      at = end + 1;
+      // `<sha> <type> <size>` then the content, or `<expression> missing`.
+      const match = /^[0-9a-f]{40,64} (\w+) (\d+)$/.exec(header);
+      if (match) {
+        const size = Number(match[2]);
+        if (match[1] === 'blob') {
+          files.set(path, out.subarray(at, at + size).toString('utf8'));
+        }
+        at += size + 1;
+      }
+    }
+    return new Map(paths.map(path => [path, files.get(path)]));
   }
 
   async createCommit(options: {

@@ -21,6 +21,15 @@ export async function git(
   args: string[],
   options: { input?: string; env?: Record<string, string> } = {},
 ): Promise<string> {
+  return (await gitBytes(gitDir, args, options)).toString('utf8');
+}
+
+/** Like {@link git}, with the output as bytes (sizes git reports count bytes). */
+export async function gitBytes(
+  gitDir: string,
+  args: string[],
+  options: { input?: string; env?: Record<string, string> } = {},
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', ['--git-dir', gitDir, ...args], {
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -39,7 +48,7 @@ export async function git(
     child.on('error', reject);
     child.on('close', code => {
       if (code === 0) {
-        resolve(Buffer.concat(out).toString('utf8'));
+        resolve(Buffer.concat(out));
       } else {
         reject(new GitError(args, code, Buffer.concat(err).toString('utf8')));
       }
