@@ -40,38 +40,27 @@ export class LocalGitManifestRepository implements ManifestRepository {
   ) {}
 
   async getHead(branch: string): Promise<string> {
-    try {
-      return (
-        await git(this.gitDir, [
-          'rev-parse',
-          '--verify',
-          '--quiet',
-          `refs/heads/${branch}^{commit}`,
-        ])
-      ).trim();
-    } catch (error) {
-      if (error instanceof GitError) {
-        throw new NotFoundError(
-          `Repository ${this.id} has no branch ${branch}`,
-        );
-      }
-      throw error;
-    }
+    return this.#commitOf(`refs/heads/${branch}`, `branch ${branch}`);
   }
 
   async resolveTag(tag: string): Promise<string> {
+    return this.#commitOf(`refs/tags/${tag}`, `tag ${tag}`);
+  }
+
+  /** The commit a ref points to (peeled); a NotFoundError naming `what`. */
+  async #commitOf(ref: string, what: string): Promise<string> {
     try {
       return (
         await git(this.gitDir, [
           'rev-parse',
           '--verify',
           '--quiet',
-          `refs/tags/${tag}^{commit}`,
+          `${ref}^{commit}`,
         ])
       ).trim();
     } catch (error) {
       if (error instanceof GitError) {
-        throw new NotFoundError(`Repository ${this.id} has no tag ${tag}`);
+        throw new NotFoundError(`Repository ${this.id} has no ${what}`);
       }
       throw error;
     }
