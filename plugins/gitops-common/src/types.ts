@@ -117,6 +117,23 @@ export interface DeploymentRecord {
 }
 
 /**
+ * A sync hook's result in an Argo CD operation, e.g. a PreSync migration Job
+ * (`syncResult.resources[]` entries with a `hookType`). Argo CD may delete a
+ * hook's resource afterwards, so this can be the only trace of it.
+ *
+ * @public
+ */
+export interface OperationHook {
+  /** `PreSync`, `Sync`, `PostSync`, `SyncFail` or `Skip`. */
+  hookType?: string;
+  kind?: string;
+  name?: string;
+  /** The hook's operation phase: `Running`, `Succeeded`, `Failed`, `Error`, `Terminating`. */
+  phase?: string;
+  message?: string;
+}
+
+/**
  * What Argo CD last said about a target, from Shipdeck's snapshot.
  *
  * @public
@@ -142,6 +159,8 @@ export interface EnvironmentStatus {
     startedAt?: string;
     finishedAt?: string;
     message?: string;
+    /** Its hooks, e.g. a failed PreSync migration Job and why it failed. */
+    hooks?: OperationHook[];
   };
   /** Argo Rollouts state when the Application has a Rollout. */
   rollout?: { name: string; health: string; message?: string };

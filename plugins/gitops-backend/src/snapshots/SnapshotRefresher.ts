@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { DeploymentRecord } from '@shipdeck/plugin-gitops-common';
 import { DeploymentStore } from '../database/DeploymentStore';
-import { ArgoApplication, ArgoCdClient } from '../argocd/types';
+import { ArgoApplication, ArgoAppRef, ArgoCdClient } from '../argocd/types';
 import { assessDeployment } from '../argocd/waitForSync';
 import {
   appKey,
@@ -21,7 +21,8 @@ import {
  * The list projection Shipdeck asks for (Argo CD's allow-list, facts §1.3):
  * enough for status pages. History, reconciledAt and operation messages are
  * not listable, so apps that changed (or carry a deployment in flight) are
- * fetched whole.
+ * fetched whole, and so is every app once, when first seen, to import its
+ * history and operation into the timeline.
  */
 export const LIST_FIELDS = [
   'items.metadata.name',
@@ -76,7 +77,8 @@ function merge(
 
 /**
  * One look at every Argo CD instance: a projected list per instance, full
- * GETs only for what changed or is being deployed, the snapshot stored in
+ * GETs only for what changed, is being deployed or was never fetched (its
+ * history is imported then), the snapshot stored in
  * the database, the differences stored as timeline events, and deployment
  * records advanced. Runs as a global scheduled task, so replicas share one
  * look per interval; page views never call Argo CD.
@@ -127,29 +129,40 @@ export class SnapshotRefresher {
           namespace,
           name: item.metadata.name,
         });
-        const before = previous.get(key)?.application;
-        const full =
-          changedEnough(before, item) || watched.has(key)
-            ? await this.client.getApplication({
-                instance,
-                name: item.metadata.name,
-                namespace,
-              })
-            : undefined;
+        const stored = previous.get(key);
+        const before = stored?.application;
+        // Never fetched whole: history and operation results are not
+        // listable, so only a GET brings Argo CD's past into the timeline.
+        const toImport = !stored?.fetchedAt;
+        const ref = { instance, name: item.metadata.name, namespace };
+        let full: ArgoApplication | undefined;
+        if (changedEnough(before, item) || watched.has(key)) {
+          full = await this.client.getApplication(ref);
+        } else if (toImport) {
+          full = await this.#fetchToImport(ref);
+        }
         const application = full ?? (before ? merge(before, item) : item);
-        events.push(
-          ...eventsBetween(before, application, {
-            instance,
-            namespace,
-            observedAt,
-          }),
-        );
+        // A projection has nothing to import: without the GET (it failed),
+        // the past waits for the next look, so its operation is not stored
+        // now without its hooks under the key the full one would have.
+        if (full || before) {
+          events.push(
+            ...eventsBetween(
+              before,
+              application,
+              { instance, namespace, observedAt },
+              { imported: !(toImport && full) },
+            ),
+          );
+        }
+        const fetchedAt = full ? observedAt : stored?.fetchedAt;
         next.push({
           instance,
           namespace,
           name: item.metadata.name,
           application,
           observedAt,
+          ...(fetchedAt ? { fetchedAt } : {}),
         });
       });
       for (let i = 0; i < queue.length; i += FULL_GET_CONCURRENCY) {
@@ -170,6 +183,24 @@ export class SnapshotRefresher {
         at: observedAt,
         error: message,
       });
+    }
+  }
+
+  /**
+   * An Application fetched only to import its history and operation. A
+   * failure leaves it to the next look rather than failing this one, so one
+   * unreadable app does not hold back an instance's first look.
+   */
+  async #fetchToImport(ref: ArgoAppRef): Promise<ArgoApplication | undefined> {
+    try {
+      return await this.client.getApplication(ref);
+    } catch (error) {
+      this.logger.warn(
+        `Could not import the history of Argo CD application ${ref.name} on ${
+          ref.instance
+        }; trying again at the next look: ${(error as Error).message}`,
+      );
+      return undefined;
     }
   }
 

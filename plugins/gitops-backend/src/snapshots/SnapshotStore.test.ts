@@ -62,6 +62,37 @@ describe.each(databases.eachSupportedId())(
       ).toEqual(['b', 'c']);
     });
 
+    it('remembers which Applications were fetched whole, so their past is imported once', async () => {
+      const snapshots = await createStore();
+      const app = (name: string, fetchedAt?: string) => ({
+        instance: 'main',
+        namespace: 'argocd',
+        name,
+        application: { metadata: { name } },
+        observedAt: '2026-11-23T10:00:30.000Z',
+        ...(fetchedAt ? { fetchedAt } : {}),
+      });
+      await snapshots.replaceInstance('main', [
+        app('listed'),
+        app('fetched', '2026-11-23T10:00:00.000Z'),
+      ]);
+      const stored = await snapshots.listInstance('main');
+      expect(stored.find(s => s.name === 'fetched')?.fetchedAt).toBe(
+        '2026-11-23T10:00:00.000Z',
+      );
+      expect(stored.find(s => s.name === 'listed')).not.toHaveProperty(
+        'fetchedAt',
+      );
+      await snapshots.replaceInstance('main', [
+        app('listed', '2026-11-23T10:01:00.000Z'),
+        app('fetched', '2026-11-23T10:00:00.000Z'),
+      ]);
+      expect(
+        (await snapshots.listInstance('main')).find(s => s.name === 'listed')
+          ?.fetchedAt,
+      ).toBe('2026-11-23T10:01:00.000Z');
+    });
+
     it('stores each event once, however often it is seen', async () => {
       const snapshots = await createStore();
       const event = {

@@ -9,6 +9,12 @@ export interface AppSnapshot {
   name: string;
   application: ArgoApplication;
   observedAt: string;
+  /**
+   * When the Application was last fetched whole. Until then only its list
+   * projection is known: no history, no operation results, so neither is in
+   * the timeline yet.
+   */
+  fetchedAt?: string;
 }
 
 export interface InstanceStatus {
@@ -56,6 +62,7 @@ interface SnapshotRow {
   name: string;
   application: string;
   observed_at: Date | string;
+  fetched_at: Date | string | null;
 }
 
 interface InstanceRow {
@@ -142,12 +149,13 @@ export class SnapshotStore {
         name: s.name,
         application: JSON.stringify(s.application),
         observed_at: new Date(s.observedAt),
+        fetched_at: s.fetchedAt ? new Date(s.fetchedAt) : null,
       }));
       for (let i = 0; i < rows.length; i += 200) {
         await tx<SnapshotRow>('gitops_app_snapshots')
           .insert(rows.slice(i, i + 200))
           .onConflict(['instance', 'namespace', 'name'])
-          .merge(['application', 'observed_at']);
+          .merge(['application', 'observed_at', 'fetched_at']);
       }
       const keep = new Set(rows.map(r => `${r.namespace}/${r.name}`));
       const existing = await tx<SnapshotRow>('gitops_app_snapshots')
@@ -270,5 +278,6 @@ function toSnapshot(row: SnapshotRow): AppSnapshot {
     name: row.name,
     application: JSON.parse(row.application),
     observedAt: iso(row.observed_at),
+    ...(row.fetched_at ? { fetchedAt: iso(row.fetched_at) } : {}),
   };
 }

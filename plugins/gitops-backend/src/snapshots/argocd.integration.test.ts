@@ -20,6 +20,7 @@ import {
   startExampleBackend,
 } from '../__testUtils__/exampleBackend';
 import { SNAPSHOT_TASK_ID } from '../plugin';
+import { failedMigrationHook } from './__testUtils__/failedMigration';
 
 jest.setTimeout(180_000);
 
@@ -157,7 +158,32 @@ async function start() {
       .post(`/api/gitops${path}`)
       .set('Authorization', user)
       .send(body);
-  return { emulator, close, backend, look, environments, until, post };
+  /** Argo CD's own API, as someone using Argo CD before Shipdeck came. */
+  const argo = {
+    get: async (name: string) =>
+      (
+        await request(url)
+          .get(`/api/v1/applications/${name}`)
+          .set('Authorization', 'Bearer test-token')
+          .expect(200)
+      ).body,
+    /** Syncs an Application and waits for the operation to end. */
+    syncAndWait: async (name: string) => {
+      await request(url)
+        .post(`/api/v1/applications/${name}/sync`)
+        .set('Authorization', 'Bearer test-token')
+        .send({})
+        .expect(200);
+      for (let i = 0; i < 100; i++) {
+        const app = await argo.get(name);
+        const op = app.status?.operationState;
+        if (!app.operation && op && op.phase !== 'Running') return app;
+        await new Promise(r => setTimeout(r, 100));
+      }
+      throw new Error(`The sync of ${name} never ended`);
+    },
+  };
+  return { emulator, close, backend, look, environments, until, post, argo };
 }
 
 describe('Shipdeck against the Argo CD emulator', () => {
@@ -339,6 +365,65 @@ describe('Shipdeck against the Argo CD emulator', () => {
       });
       expect(e.status).toMatchObject({ sync: 'Synced', health: 'Healthy' });
     } finally {
+      await close();
+    }
+  });
+
+  it('shows Argo CD’s past from the first look: history once, and a failed PreSync hook with its message', async () => {
+    const { close, look, environments, emulator, backend, argo } =
+      await start();
+    try {
+      // Before Shipdeck ever looks: three syncs into history, then a sync
+      // whose migration Job fails (no history entry, as in Argo CD).
+      await emulator.reconcileNow();
+      for (let i = 0; i < 3; i++) await argo.syncAndWait('orders-dev');
+      emulator.setFaults({ failHook: { app: 'orders-dev' } });
+      const failed = await argo.syncAndWait('orders-dev');
+      expect(failed.status.operationState.phase).toBe('Failed');
+      const history = failed.status.history as any[];
+      expect(history).toHaveLength(3);
+
+      const dev = (await environments('orders')).find(
+        e => e.environment.name === 'dev',
+      );
+      expect(dev.status.operation).toMatchObject({
+        phase: 'Failed',
+        message: 'one or more synchronization tasks completed unsuccessfully',
+        hooks: [failedMigrationHook],
+      });
+
+      const timeline = async () =>
+        (
+          await request(backend.server)
+            .get(
+              '/api/gitops/entities/default/component/orders/timeline?environment=dev&limit=200',
+            )
+            .set('Authorization', user)
+            .expect(200)
+        ).body.events as any[];
+      const first = await timeline();
+      const deployed = first.filter(e => e.kind === 'deployed');
+      expect(deployed.map(e => e.details.historyId).sort()).toEqual(
+        history.map(h => h.id).sort(),
+      );
+      expect(deployed.map(e => e.at).sort()).toEqual(
+        history.map(h => new Date(h.deployedAt).toISOString()).sort(),
+      );
+      const operation = first.find(e => e.kind === 'operation');
+      expect(operation).toMatchObject({
+        summary: expect.stringMatching(/^Sync Failed at /),
+        details: {
+          hooks: [failedMigrationHook],
+        },
+      });
+
+      // Later looks find nothing new: the past is not stored twice.
+      await look();
+      await look();
+      const ids = (events: any[]) => events.map(e => e.id).sort();
+      expect(ids(await timeline())).toEqual(ids(first));
+    } finally {
+      emulator.clearFaults();
       await close();
     }
   });

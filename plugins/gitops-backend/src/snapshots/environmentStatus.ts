@@ -1,5 +1,6 @@
 import { EnvironmentStatus } from '@shipdeck/plugin-gitops-common';
 import { sameImage, versionOf } from '../manifests/imageRef';
+import { operationHooks } from './operationHooks';
 import { AppSnapshot, InstanceStatus } from './SnapshotStore';
 
 /**
@@ -18,6 +19,7 @@ export function environmentStatus(
     ? images.filter(i => sameImage(i, options.image!))
     : [];
   const op = app.status?.operationState;
+  const hooks = operationHooks(op);
   const rollout = (app.status?.resources ?? []).find(r => r.kind === 'Rollout');
   const lastSuccess = instance?.lastSuccessAt
     ? Date.parse(instance.lastSuccessAt)
@@ -45,6 +47,7 @@ export function environmentStatus(
             ...(op.startedAt ? { startedAt: op.startedAt } : {}),
             ...(op.finishedAt ? { finishedAt: op.finishedAt } : {}),
             ...(op.message ? { message: op.message } : {}),
+            ...(hooks.length ? { hooks } : {}),
           },
         }
       : {}),

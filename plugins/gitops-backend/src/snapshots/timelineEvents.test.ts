@@ -1,5 +1,9 @@
 import { ArgoApplication } from '../argocd/types';
 import { changedEnough, eventsBetween } from './timelineEvents';
+import {
+  failedMigration,
+  failedMigrationHook,
+} from './__testUtils__/failedMigration';
 
 const where = {
   instance: 'main',
@@ -12,10 +16,123 @@ function app(status: ArgoApplication['status']): ArgoApplication {
 }
 
 describe('eventsBetween', () => {
-  it('records nothing on the first look: there is nothing to compare with', () => {
+  it('records no health or sync change on the first look: there is nothing to compare with', () => {
     expect(
-      eventsBetween(undefined, app({ health: { status: 'Healthy' } }), where),
+      eventsBetween(
+        undefined,
+        app({
+          health: { status: 'Healthy' },
+          sync: { status: 'Synced', revision: 'abc' },
+        }),
+        where,
+      ),
     ).toEqual([]);
+  });
+
+  const past = app({
+    health: { status: 'Healthy' },
+    history: [
+      {
+        id: 3,
+        revision: 'rev3',
+        deployedAt: '2026-11-20T09:00:00Z',
+        deployStartedAt: '2026-11-20T08:59:50Z',
+        initiatedBy: { automated: true },
+      },
+      {
+        id: 4,
+        revision: 'rev4',
+        deployedAt: '2026-11-21T09:00:00Z',
+        initiatedBy: { username: 'alice' },
+      },
+    ],
+    operationState: failedMigration({
+      startedAt: '2026-11-22T10:00:00Z',
+      finishedAt: '2026-11-22T10:00:12Z',
+      revision: 'rev5',
+    }),
+  });
+
+  it('imports Argo CD’s history and current operation, hooks included, on the first look', () => {
+    const events = eventsBetween(undefined, past, where);
+    expect(events.map(e => [e.type, e.at, e.summary])).toEqual([
+      ['operation', '2026-11-22T10:00:12Z', 'Sync Failed at rev5 (auto-sync)'],
+      ['deployed', '2026-11-20T09:00:00Z', 'Deployed rev3 (auto-sync)'],
+      ['deployed', '2026-11-21T09:00:00Z', 'Deployed rev4 by alice'],
+    ]);
+    expect(events[0].details).toMatchObject({ hooks: [failedMigrationHook] });
+    // The keys a later look would give the same past, so it is stored once.
+    const later = app({
+      ...past.status,
+      history: [
+        ...past.status!.history!,
+        { id: 5, revision: 'rev5', deployedAt: '2026-11-23T09:00:00Z' },
+      ],
+    });
+    const keys = new Set(events.map(e => e.dedupeKey));
+    const next = eventsBetween(past, later, where);
+    expect(next.map(e => e.summary)).toEqual(['Deployed rev5']);
+    expect(keys.has(next[0].dedupeKey)).toBe(false);
+    // Imported again (another replica's first look), the past has the same keys.
+    expect(
+      eventsBetween(undefined, later, where).map(e => e.dedupeKey),
+    ).toEqual(expect.arrayContaining([...keys]));
+  });
+
+  it('imports the past an earlier list-only look could not hold, and still compares its status', () => {
+    const listed = app({
+      health: { status: 'Progressing' },
+      operationState: {
+        phase: 'Failed',
+        startedAt: '2026-11-22T10:00:00Z',
+        finishedAt: '2026-11-22T10:00:12Z',
+      },
+    });
+    const events = eventsBetween(listed, past, where, { imported: false });
+    expect(events.map(e => e.type)).toEqual([
+      'health',
+      'operation',
+      'deployed',
+      'deployed',
+    ]);
+    // Once imported, the same operation is not news.
+    expect(eventsBetween(listed, past, where)).toEqual([
+      expect.objectContaining({ type: 'health' }),
+      expect.objectContaining({ type: 'deployed' }),
+      expect.objectContaining({ type: 'deployed' }),
+    ]);
+  });
+
+  it('imports an operation still running as started, and its end as the next look sees it', () => {
+    const running = app({
+      operationState: {
+        phase: 'Running',
+        startedAt: '2026-11-22T10:00:00Z',
+        message: 'waiting for completion of hook batch/Job/orders-db-migrate',
+        operation: { initiatedBy: { username: 'alice' } },
+      },
+    });
+    expect(eventsBetween(undefined, running, where)).toEqual([
+      expect.objectContaining({
+        type: 'operation-started',
+        at: '2026-11-22T10:00:00Z',
+        summary: 'Sync started by alice',
+        dedupeKey: 'main/argocd/orders-dev:op:2026-11-22T10:00:00Z:started',
+      }),
+    ]);
+    const finished = app({
+      operationState: {
+        ...running.status!.operationState!,
+        phase: 'Succeeded',
+        finishedAt: '2026-11-22T10:01:00Z',
+      },
+    });
+    expect(eventsBetween(running, finished, where)).toEqual([
+      expect.objectContaining({
+        type: 'operation',
+        at: '2026-11-22T10:01:00Z',
+      }),
+    ]);
   });
 
   it('records a health transition once, keyed by its transition time', () => {

@@ -1,4 +1,5 @@
 import { ArgoApplication } from '../argocd/types';
+import { operationHooks } from './operationHooks';
 
 /** Something that happened to one Argo CD Application. */
 export interface AppEvent {
@@ -27,11 +28,19 @@ const short = (sha?: string) => (sha ? sha.slice(0, 7) : 'unknown');
  * status changes, operations starting and finishing (with their hooks, which
  * Argo CD may delete afterwards) and new history entries (which it trims to
  * ten). Pure: the same two looks always give the same events.
+ *
+ * The first look has nothing to compare health and sync status with, but
+ * Argo CD's past is there: every history entry and the current operation
+ * become events, so the timeline starts with what Argo CD remembers. The
+ * same goes for a previous look that was only a list projection
+ * (`imported: false`), which holds neither history nor operation results.
+ * Dedupe keys make a repeated import store nothing new.
  */
 export function eventsBetween(
   previous: ArgoApplication | undefined,
   current: ArgoApplication,
   where: { instance: string; namespace: string; observedAt: string },
+  options: { imported?: boolean } = {},
 ): AppEvent[] {
   const key = `${where.instance}/${where.namespace}/${current.metadata.name}`;
   const base = {
@@ -42,6 +51,8 @@ export function eventsBetween(
   const events: AppEvent[] = [];
   const before = previous?.status;
   const now = current.status;
+  // The look whose history and operation the timeline holds already.
+  const stored = options.imported === false ? undefined : before;
 
   const health = now?.health?.status;
   if (previous && health && health !== before?.health?.status) {
@@ -80,7 +91,7 @@ export function eventsBetween(
   }
 
   const op = now?.operationState;
-  const prevOp = before?.operationState;
+  const prevOp = stored?.operationState;
   if (op?.startedAt) {
     const sameOperation = prevOp?.startedAt === op.startedAt;
     const revision = op.syncResult?.revision ?? op.operation?.sync?.revision;
@@ -100,15 +111,7 @@ export function eventsBetween(
       TERMINAL.has(op.phase ?? '') &&
       !(sameOperation && prevOp?.phase === op.phase)
     ) {
-      const hooks = (op.syncResult?.resources ?? [])
-        .filter(r => r.hookType)
-        .map(r => ({
-          hookType: r.hookType,
-          kind: r.kind,
-          name: r.name,
-          phase: r.hookPhase,
-          message: r.message,
-        }));
+      const hooks = operationHooks(op);
       events.push({
         ...base,
         type: 'operation',
@@ -127,9 +130,9 @@ export function eventsBetween(
     }
   }
 
-  const seen = Math.max(-1, ...(before?.history ?? []).map(h => h.id));
+  const seen = Math.max(-1, ...(stored?.history ?? []).map(h => h.id));
   for (const entry of now?.history ?? []) {
-    if (previous && entry.id > seen) {
+    if (entry.id > seen) {
       const revision = entry.revision ?? entry.revisions?.[0];
       events.push({
         ...base,

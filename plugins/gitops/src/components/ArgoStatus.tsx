@@ -4,7 +4,11 @@ import {
   StatusWarning,
 } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
-import { EnvironmentStatus } from '@shipdeck/plugin-gitops-common';
+import {
+  EnvironmentStatus,
+  OperationHook,
+} from '@shipdeck/plugin-gitops-common';
+import { HookList } from './HookList';
 import { ago, displayVersion } from './format';
 import { HEALTH_ICON } from './statusIcons';
 
@@ -21,6 +25,10 @@ export function HealthStatus(props: { status?: EnvironmentStatus }) {
     </Health>
   );
 }
+
+// The hooks that held a sync up or failed it; succeeded ones are no news.
+const unfinishedHooks = (hooks: OperationHook[] = []) =>
+  hooks.filter(h => h.phase !== 'Succeeded');
 
 /** Version, health and sync of one environment, as Argo CD last reported them. */
 export function ArgoStatus(props: {
@@ -56,10 +64,13 @@ export function ArgoStatus(props: {
         {status.revision ? ` at ${status.revision.slice(0, 7)}` : ''}
       </Typography>
       {status.operation && status.operation.phase !== 'Succeeded' && (
-        <Typography variant="body2">
-          Sync {status.operation.phase.toLocaleLowerCase('en-US')}
-          {status.operation.message ? `: ${status.operation.message}` : ''}
-        </Typography>
+        <>
+          <Typography variant="body2">
+            Sync {status.operation.phase.toLocaleLowerCase('en-US')}
+            {status.operation.message ? `: ${status.operation.message}` : ''}
+          </Typography>
+          <HookList hooks={unfinishedHooks(status.operation.hooks)} />
+        </>
       )}
       {status.rollout && (
         <Typography variant="body2">

@@ -175,6 +175,67 @@ describe('Argo CD status on the pipeline', () => {
   });
 });
 
+describe('A failed sync on the pipeline', () => {
+  it('shows which hook failed it and why, not the hooks that passed', async () => {
+    const failed: EntityEnvironmentsResponse = {
+      ...environments,
+      environments: environments.environments.map((e, i) =>
+        i === 0
+          ? {
+              ...e,
+              status: {
+                sync: 'OutOfSync' as const,
+                health: 'Healthy' as const,
+                images: [],
+                operation: {
+                  phase: 'Failed',
+                  message:
+                    'one or more synchronization tasks completed unsuccessfully',
+                  hooks: [
+                    {
+                      hookType: 'PreSync',
+                      kind: 'Job',
+                      name: 'cart-db-migrate',
+                      phase: 'Failed',
+                      message: 'Job has reached the specified backoff limit',
+                    },
+                    {
+                      hookType: 'PreSync',
+                      kind: 'Job',
+                      name: 'cart-cache-warm',
+                      phase: 'Succeeded',
+                    },
+                  ],
+                },
+                observedAt: new Date().toISOString(),
+                stale: false,
+              },
+            }
+          : e,
+      ),
+    };
+    await render(
+      <EntityGitopsContent />,
+      api(async () => failed),
+    );
+    const [dev] = await screen.findAllByRole('region', {
+      name: /^Environment /,
+    });
+    expect(
+      within(dev).getByText(
+        'Sync failed: one or more synchronization tasks completed unsuccessfully',
+      ),
+    ).toBeInTheDocument();
+    const hooks = within(dev).getByRole('list', { name: 'Hooks' });
+    expect(within(hooks).getAllByRole('listitem')).toHaveLength(1);
+    expect(
+      within(hooks).getByText(
+        'PreSync hook Job cart-db-migrate: Failed – Job has reached the specified backoff limit',
+      ),
+    ).toBeInTheDocument();
+  });
+});
+
 describe('EntityGitopsCard', () => {
   it('lists one line per environment', async () => {
     await render(

@@ -1,11 +1,5 @@
 import { useState } from 'react';
-import {
-  Link,
-  StatusError,
-  StatusOK,
-  StatusPending,
-  StatusRunning,
-} from '@backstage/core-components';
+import { Link } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
@@ -20,9 +14,8 @@ import SyncAltIcon from '@material-ui/icons/SyncAlt';
 import SyncProblemIcon from '@material-ui/icons/SyncProblem';
 import { TimelineEvent } from '@shipdeck/plugin-gitops-common';
 import { actorName } from '../format';
+import { HookList } from '../HookList';
 import {
-  describeHook,
-  HookResult,
   hooksOf,
   inlineMessageOf,
   KIND_LABELS,
@@ -85,11 +78,6 @@ const useStyles = makeStyles<Theme, { tone: Tone }>(theme => ({
     gap: theme.spacing(2),
     marginTop: theme.spacing(0.5),
   },
-  hook: {
-    display: 'flex',
-    alignItems: 'baseline',
-    marginTop: theme.spacing(0.5),
-  },
   details: {
     margin: theme.spacing(1, 0, 0),
     padding: theme.spacing(1, 2),
@@ -132,25 +120,6 @@ function KindIcon(props: { event: TimelineEvent; tone: Tone }) {
     default:
       return <SyncAltIcon fontSize="small" />;
   }
-}
-
-function HookLine(props: { hook: HookResult }) {
-  const { hook } = props;
-  const classes = useStyles({ tone: 'neutral' });
-  let Icon = StatusPending;
-  if (hook.phase === 'Succeeded') Icon = StatusOK;
-  else if (hook.phase === 'Failed' || hook.phase === 'Error')
-    Icon = StatusError;
-  else if (hook.phase === 'Running') Icon = StatusRunning;
-  return (
-    <Typography variant="body2" component="li" className={classes.hook}>
-      <Icon />
-      <span>
-        {describeHook(hook)}
-        {hook.message ? ` – ${hook.message}` : ''}
-      </span>
-    </Typography>
-  );
 }
 
 function isStep(
@@ -260,19 +229,7 @@ export function TimelineEventItem(props: { event: TimelineEvent }) {
             {message}
           </Typography>
         )}
-        {hooks.length > 0 && (
-          <Box
-            component="ul"
-            m={0}
-            p={0}
-            style={{ listStyle: 'none' }}
-            aria-label="Hooks"
-          >
-            {hooks.map((hook, index) => (
-              <HookLine key={`${hook.name}-${index}`} hook={hook} />
-            ))}
-          </Box>
-        )}
+        <HookList hooks={hooks} />
         {(event.links.length > 0 || details.length > 0) && (
           <div className={classes.links}>
             {event.links.map(link => (

@@ -1,4 +1,4 @@
-import { TimelineEvent } from '@shipdeck/plugin-gitops-common';
+import { OperationHook, TimelineEvent } from '@shipdeck/plugin-gitops-common';
 
 export type TimelineKind = TimelineEvent['kind'];
 
@@ -153,30 +153,13 @@ export function groupByDay(
   return groups;
 }
 
-/** A hook of an operation, as the backend stores it in `details.hooks`. */
-export interface HookResult {
-  hookType?: string;
-  kind?: string;
-  name?: string;
-  phase?: string;
-  message?: string;
-}
-
 /** The hooks of an operation event, when its details carry any. */
-export function hooksOf(event: TimelineEvent): HookResult[] {
+export function hooksOf(event: TimelineEvent): OperationHook[] {
   const hooks = event.details?.hooks;
   if (!Array.isArray(hooks)) return [];
   return hooks.filter(
-    (h): h is HookResult => typeof h === 'object' && h !== null,
+    (h): h is OperationHook => typeof h === 'object' && h !== null,
   );
-}
-
-/** "PreSync hook Job orders-db-migrate: Succeeded". */
-export function describeHook(hook: HookResult): string {
-  const what = [hook.kind, hook.name].filter(Boolean).join(' ');
-  return `${hook.hookType ?? 'Sync'} hook ${what || 'resource'}: ${
-    hook.phase ?? 'Unknown'
-  }`;
 }
 
 /** The details message shown inline (health and operation messages). */
