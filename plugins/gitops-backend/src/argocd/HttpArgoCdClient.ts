@@ -14,6 +14,7 @@ import {
   ArgoResourceRef,
   SyncOptions,
 } from './types';
+import { ArgoCdLinks } from './ArgoCdLinks';
 
 /** One configured Argo CD instance (`gitops.argocd.instances[]`). */
 export interface ArgoCdInstanceConfig {
@@ -185,6 +186,7 @@ export class HttpArgoCdClient implements ArgoCdClient {
 
   readonly #instances: Map<string, ArgoCdInstanceConfig>;
   readonly #calls = new Map<string, number>();
+  readonly #links: ArgoCdLinks;
   readonly #logger?: LoggerService;
   readonly #timeoutMs: number;
   readonly #refreshTimeoutMs: number;
@@ -214,6 +216,12 @@ export class HttpArgoCdClient implements ArgoCdClient {
       });
       this.#calls.set(instance.name, 0);
     }
+    this.#links = new ArgoCdLinks(
+      [...this.#instances.values()].map(i => ({
+        name: i.name,
+        webUrl: i.webUrl ?? i.url,
+      })),
+    );
     this.#logger = options.logger;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#refreshTimeoutMs = options.refreshTimeoutMs ?? 60_000;
@@ -393,13 +401,7 @@ export class HttpArgoCdClient implements ArgoCdClient {
   }
 
   applicationUrl(ref: ArgoAppRef): string | undefined {
-    const instance = this.#instances.get(ref.instance);
-    if (!instance) return undefined;
-    const base = instance.webUrl ?? instance.url;
-    const name = encodeURIComponent(ref.name);
-    return ref.namespace
-      ? `${base}/applications/${encodeURIComponent(ref.namespace)}/${name}`
-      : `${base}/applications/${name}`;
+    return this.#links.applicationUrl(ref);
   }
 
   #instance(name: string): ArgoCdInstanceConfig {

@@ -110,6 +110,9 @@ export interface ArgoHistoryEntry {
   initiatedBy?: { username?: string; automated?: boolean };
 }
 
+/** Argo CD's control-plane namespace: where an Application lives unless it says otherwise. */
+export const DEFAULT_APP_NAMESPACE = 'argocd';
+
 /** Which Application, on which configured instance. */
 export interface ArgoAppRef {
   instance: string;

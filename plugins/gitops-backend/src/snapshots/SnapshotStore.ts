@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { ArgoApplication } from '../argocd/types';
+import { ArgoApplication, DEFAULT_APP_NAMESPACE } from '../argocd/types';
 import { AppEvent } from './timelineEvents';
 
 /** An Application as last observed, with when. */
@@ -30,8 +30,7 @@ export interface AppKey {
   name: string;
 }
 
-/** Argo CD's control-plane namespace: where an Application lives unless it says otherwise. */
-export const DEFAULT_APP_NAMESPACE = 'argocd';
+export { DEFAULT_APP_NAMESPACE };
 
 /** The key an Application is stored under: (instance, namespace, name). */
 export function appKey(ref: {

@@ -67,6 +67,22 @@ describe('readEnvironments', () => {
 });
 
 describe('TargetResolver', () => {
+  it('links the Argo CD Application in the namespace argocd/app-namespace names', () => {
+    const resolver = TargetResolver.fromConfig(config(baseConfig));
+    const [dev] = resolver.resolve(
+      entity({
+        'argocd/app-name': 'cart',
+        'argocd/app-namespace': 'team-shop',
+      }),
+    );
+    expect(dev.argocd).toEqual({
+      instance: 'main',
+      name: 'cart-dev',
+      namespace: 'team-shop',
+      url: 'https://argocd.acme.example/applications/team-shop/cart-dev',
+    });
+  });
+
   it('applies organisation defaults and renders one target per environment', () => {
     const resolver = TargetResolver.fromConfig(config(baseConfig));
     const targets = resolver.resolve(entity({ 'argocd/app-name': 'cart' }));

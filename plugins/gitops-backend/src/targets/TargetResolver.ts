@@ -11,6 +11,7 @@ import {
   WRITE_STRATEGIES,
   WriteStrategy,
 } from '@shipdeck/plugin-gitops-common';
+import { ArgoCdLinks } from '../argocd/ArgoCdLinks';
 import { readEnvironments } from './environmentsConfig';
 import { renderManifestPath } from './pathTemplate';
 
@@ -30,11 +31,6 @@ interface ManifestDefaults {
   key?: string;
 }
 
-interface InstanceLinks {
-  name: string;
-  webUrl: string;
-}
-
 /**
  * Turns an entity plus the configured environments into targets. Entity
  * annotations override the organisation-wide `gitops.manifests` defaults, so a
@@ -51,15 +47,6 @@ export class TargetResolver {
         )}`,
       );
     }
-    const instances = (
-      config.getOptionalConfigArray('gitops.argocd.instances') ?? []
-    ).map(c => ({
-      name: c.getString('name'),
-      webUrl: (c.getOptionalString('webUrl') ?? c.getString('url')).replace(
-        /\/+$/,
-        '',
-      ),
-    }));
     return new TargetResolver(
       readEnvironments(config),
       {
@@ -73,7 +60,7 @@ export class TargetResolver {
       },
       config.getOptionalString('gitops.argocd.appNameTemplate') ??
         '{service}-{env}',
-      instances,
+      ArgoCdLinks.fromConfig(config),
     );
   }
 
@@ -81,7 +68,7 @@ export class TargetResolver {
     private readonly environments: Environment[],
     private readonly defaults: ManifestDefaults,
     private readonly appNameTemplate: string,
-    private readonly instances: InstanceLinks[],
+    private readonly links: ArgoCdLinks,
   ) {}
 
   listEnvironments(): Environment[] {
@@ -163,7 +150,7 @@ export class TargetResolver {
           annotations[ARGOCD_ANNOTATIONS.appName] ?? service,
         )
         .replace(/\{env\}/g, environment.name);
-      const webUrl = this.instances.find(i => i.name === instance)?.webUrl;
+      const namespace = annotations[ARGOCD_ANNOTATIONS.appNamespace];
       return {
         entityRef,
         environment,
@@ -181,11 +168,13 @@ export class TargetResolver {
         argocd: {
           instance,
           name: appName,
-          namespace: annotations[ARGOCD_ANNOTATIONS.appNamespace],
+          namespace,
           project: annotations[ARGOCD_ANNOTATIONS.projectName],
-          url: webUrl
-            ? `${webUrl}/applications/${encodeURIComponent(appName)}`
-            : undefined,
+          url: this.links.applicationUrl({
+            instance,
+            name: appName,
+            namespace,
+          }),
         },
       };
     });
