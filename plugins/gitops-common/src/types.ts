@@ -23,6 +23,11 @@ export const WRITE_STRATEGIES: readonly WriteStrategy[] = [
  */
 export interface Environment {
   name: string;
+  /**
+   * What `{env}` becomes in manifest paths and image names, e.g. `prod` for
+   * `production`; the name unless configured. Older backends do not send it.
+   */
+  pathName?: string;
   /** Human title, e.g. "Production". */
   title: string;
   /** Position in the promotion order, 0 first. */

@@ -63,6 +63,26 @@ describe('readEnvironments', () => {
         config({ environments: [{ name: 'prod', promotesFrom: 'qa' }] }),
       ),
     ).toThrow("unknown environment 'qa'");
+    expect(() =>
+      readEnvironments(
+        config({ environments: [{ name: 'production', pathName: '../prd' }] }),
+      ),
+    ).toThrow("pathName '../prd' must be one path segment");
+  });
+
+  it('spells an environment in paths by its pathName, its name by default', () => {
+    const envs = readEnvironments(
+      config({
+        environments: [
+          { name: 'dev' },
+          { name: 'production', pathName: 'prd' },
+        ],
+      }),
+    );
+    expect(envs.map(e => [e.name, e.pathName])).toEqual([
+      ['dev', 'dev'],
+      ['production', 'prd'],
+    ]);
   });
 });
 
@@ -133,6 +153,56 @@ describe('TargetResolver', () => {
       },
       argocd: { instance: 'prod', namespace: 'team-a', project: 'shop' },
     });
+  });
+
+  it('fills {env} in paths and images with the pathName, and app names with the name', () => {
+    const resolver = TargetResolver.fromConfig(
+      config({
+        ...baseConfig,
+        environments: [
+          { name: 'dev' },
+          { name: 'production', pathName: 'prod', pullRequest: true },
+        ],
+        manifests: { repo: 'github.com/acme/deploy', path: '{env}/{service}' },
+      }),
+    );
+    const targets = resolver.resolve(
+      entity({
+        'shipdeck.io/image': 'registry.acme.example/shop/{service}-{env}',
+        'shipdeck.io/manifest-path': 'overlays/{env}/{service}.yaml',
+        'shipdeck.io/write-strategy': 'raw-image',
+      }),
+    );
+    expect(
+      targets.map(t => [
+        t.environment.name,
+        t.manifest.path,
+        t.manifest.image,
+        t.argocd.name,
+      ]),
+    ).toEqual([
+      [
+        'dev',
+        'overlays/dev/cart.yaml',
+        'registry.acme.example/shop/cart-dev',
+        'cart-dev',
+      ],
+      [
+        'production',
+        'overlays/prod/cart.yaml',
+        'registry.acme.example/shop/cart-prod',
+        'cart-production',
+      ],
+    ]);
+    // The config default path uses the pathName too.
+    expect(
+      resolver.resolve(entity({ 'argocd/app-name': 'cart' }))[1].manifest.path,
+    ).toBe('prod/cart');
+    expect(() =>
+      resolver.resolve(entity({ 'shipdeck.io/image': 'acme/{team}-{env}' })),
+    ).toThrow(
+      "Image template 'acme/{team}-{env}' has unknown placeholder {team}",
+    );
   });
 
   it('explains bad annotations', () => {

@@ -13,7 +13,7 @@ import {
 } from '@shipdeck/plugin-gitops-common';
 import { ArgoCdLinks } from '../argocd/ArgoCdLinks';
 import { readEnvironments } from './environmentsConfig';
-import { renderManifestPath } from './pathTemplate';
+import { renderImage, renderManifestPath } from './pathTemplate';
 
 /** One service in one environment: where it runs and where its manifest lives. */
 export interface Target {
@@ -138,9 +138,16 @@ export class TargetResolver {
     const pathTemplate =
       annotations[SHIPDECK_ANNOTATIONS.manifestPath] ?? this.defaults.path;
     const key = annotations[SHIPDECK_ANNOTATIONS.writeKey] ?? this.defaults.key;
-    const image = annotations[SHIPDECK_ANNOTATIONS.image];
+    const imageTemplate = annotations[SHIPDECK_ANNOTATIONS.image];
 
     return this.#environmentsOf(entity).map(environment => {
+      // Folders and image repositories may spell the environment differently
+      // (`prod/` for `production`); Argo CD app names keep its name.
+      const values = {
+        env: environment.pathName ?? environment.name,
+        service,
+      };
+      const image = imageTemplate && renderImage(imageTemplate, values);
       const instance =
         annotations[ARGOCD_ANNOTATIONS.instanceName] ??
         environment.argocdInstance;
@@ -157,10 +164,7 @@ export class TargetResolver {
         manifest: {
           repo,
           branch: this.defaults.branch,
-          path: renderManifestPath(pathTemplate, {
-            env: environment.name,
-            service,
-          }),
+          path: renderManifestPath(pathTemplate, values),
           strategy,
           ...(key ? { key } : {}),
           ...(image ? { image } : {}),

@@ -2,6 +2,8 @@ import { Config } from '@backstage/config';
 import { Environment } from '@shipdeck/plugin-gitops-common';
 
 const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+// One path segment, also valid inside an image repository name.
+const PATH_NAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
 
 /**
  * Reads `gitops.environments` into the ordered environment list, failing at
@@ -20,10 +22,17 @@ export function readEnvironments(config: Config): Environment[] {
         `gitops.environments[${order}].name '${name}' must be lower-case letters, digits and dashes`,
       );
     }
+    const pathName = entry.getOptionalString('pathName') ?? name;
+    if (!PATH_NAME.test(pathName)) {
+      throw new Error(
+        `gitops.environments[${order}].pathName '${pathName}' must be one path segment of lower-case letters, digits, dots, dashes and underscores`,
+      );
+    }
     const previous =
       order > 0 ? entries[order - 1].getString('name') : undefined;
     return {
       name,
+      pathName,
       title: entry.getOptionalString('title') ?? name,
       order,
       pullRequest: entry.getOptionalBoolean('pullRequest') ?? false,

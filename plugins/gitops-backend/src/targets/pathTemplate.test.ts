@@ -1,4 +1,4 @@
-import { renderManifestPath } from './pathTemplate';
+import { renderImage, renderManifestPath } from './pathTemplate';
 
 describe('renderManifestPath', () => {
   it.each([
@@ -30,5 +30,26 @@ describe('renderManifestPath', () => {
     expect(() =>
       renderManifestPath('{service}/overlays', { env: 'dev', service: '..' }),
     ).toThrow('escapes the repository');
+  });
+});
+
+describe('renderImage', () => {
+  it.each([
+    ['registry.acme.example/shop/orders', 'registry.acme.example/shop/orders'],
+    [
+      'registry.acme.example/shop/orders-{env}',
+      'registry.acme.example/shop/orders-prod',
+    ],
+    ['localhost:5000/{env}/{service}', 'localhost:5000/prod/orders'],
+  ])('renders %s as %s', (template, expected) => {
+    expect(renderImage(template, { env: 'prod', service: 'orders' })).toBe(
+      expected,
+    );
+  });
+
+  it('rejects an unknown placeholder', () => {
+    expect(() =>
+      renderImage('acme/{team}', { env: 'prod', service: 'orders' }),
+    ).toThrow("Image template 'acme/{team}' has unknown placeholder {team}");
   });
 });
