@@ -76,7 +76,13 @@ describe('publishing manifests to GitHub (stand-in)', () => {
       expect(git('for-each-ref', '--format=%(refname) %(objectname)')).toBe(
         refs,
       );
-      expect(standIn.calls.filter(c => c.method !== 'GET')).toEqual([]);
+      // Reads only: REST GETs and the GraphQL query that reads the files.
+      expect(
+        standIn.calls
+          .map(c => `${c.method} ${c.path}`)
+          .filter(c => !c.startsWith('GET ') && c !== 'POST /graphql'),
+      ).toEqual([]);
+      expect(standIn.calls.map(c => c.path)).toContain('/graphql');
     } finally {
       await close();
     }
