@@ -164,6 +164,7 @@ async function startShipdeck(
         writer: new ChangeSetWriter(repositories),
         store,
         registry: OciRegistryClient.fromConfig(config),
+        refs,
       }),
       permissions,
     ),

@@ -166,6 +166,7 @@ export const gitopsPlugin = createBackendPlugin({
             // New Applications appear when Argo CD reads the app-of-apps
             // folder; look again soon rather than at the next tick.
             afterCommit: lookAgain,
+            refs,
           }),
           deps.permissions,
         );
@@ -182,8 +183,17 @@ export const gitopsPlugin = createBackendPlugin({
             registry: OciRegistryClient.fromConfig(config, {
               cache: deps.cache,
             }),
+            // Selector-named targets name their Application once located.
             afterCommit: committed =>
-              refreshApplications(committed.map(t => t.argocd)),
+              refs
+                .locateTargets(committed)
+                .then(located =>
+                  refreshApplications(located.map(t => t.argocd)),
+                )
+                .catch(error =>
+                  logger.warn(`Could not refresh after a commit: ${error}`),
+                ),
+            refs,
           }),
           deps.permissions,
         );

@@ -44,8 +44,9 @@ import { actorOf, readEntity } from './catalogEntities';
 import {
   commitAuthor,
   landedStep,
-  recordedApplication,
+  recordedApplications,
 } from './deploymentRecords';
+import { ApplicationRefs } from '../snapshots/ApplicationRefs';
 
 type Options = { credentials: BackstageCredentials };
 
@@ -66,6 +67,8 @@ export class DefaultDeploymentService implements DeploymentService {
     writer: ChangeSetWriter;
     store: DeploymentStore;
     registry: ImageRegistry;
+    /** Locates the Applications records follow (selector-named ones). */
+    refs: ApplicationRefs;
     /** Told about direct commits, e.g. to have Argo CD look at them now. */
     afterCommit?: (targets: Target[]) => void;
     /** Told about new records, so open pages refetch. */
@@ -83,6 +86,7 @@ export class DefaultDeploymentService implements DeploymentService {
       options.store,
       options.config.getOptionalString('gitops.sourceVersionTemplate') ??
         '{sha}',
+      options.refs,
     );
   }
 
@@ -97,6 +101,7 @@ export class DefaultDeploymentService implements DeploymentService {
     private readonly writer: ChangeSetWriter,
     private readonly store: DeploymentStore,
     private readonly sourceVersionTemplate: string,
+    private readonly refs: ApplicationRefs,
   ) {}
 
   async planDeploy(
@@ -359,29 +364,32 @@ export class DefaultDeploymentService implements DeploymentService {
       ? repo.commitUrl(result.commitSha)
       : undefined;
     const doneAt = new Date().toISOString();
-    const records: NewDeployment[] = result.edits
-      .filter(e => e.changed)
-      .map(edit => ({
-        id: randomUUID(),
-        entityRef: edit.target.entityRef,
-        environment: plan.environment.name,
-        action: plan.action,
-        actor,
-        fromVersion: edit.previous,
-        toVersion: edit.version,
-        status: pullRequest ? 'pr-opened' : 'committed',
-        commitSha: result.commitSha,
-        commitUrl,
-        pullRequestUrl: result.pullRequest?.url,
-        changeSetId,
-        repository: edit.target.manifest.repo,
-        argocd: recordedApplication(edit.target),
-        createdAt: requestedAt,
-        steps: [
-          { name: 'requested', at: requestedAt, message: plan.summary },
-          landedStep(doneAt, result),
-        ],
-      }));
+    const changed = result.edits.filter(e => e.changed);
+    const applications = await recordedApplications(
+      this.refs,
+      changed.map(e => e.target),
+    );
+    const records: NewDeployment[] = changed.map((edit, i) => ({
+      id: randomUUID(),
+      entityRef: edit.target.entityRef,
+      environment: plan.environment.name,
+      action: plan.action,
+      actor,
+      fromVersion: edit.previous,
+      toVersion: edit.version,
+      status: pullRequest ? 'pr-opened' : 'committed',
+      commitSha: result.commitSha,
+      commitUrl,
+      pullRequestUrl: result.pullRequest?.url,
+      changeSetId,
+      repository: edit.target.manifest.repo,
+      argocd: applications[i],
+      createdAt: requestedAt,
+      steps: [
+        { name: 'requested', at: requestedAt, message: plan.summary },
+        landedStep(doneAt, result),
+      ],
+    }));
     const deployments = await this.store.insertMany(records);
     await this.notifier.notify(deployments.map(signalOf));
     if (!pullRequest) {

@@ -34,8 +34,9 @@ import { ChangeSetWriter, editTarget } from './ChangeSetWriter';
 import {
   commitAuthor,
   landedStep,
-  recordedApplication,
+  recordedApplications,
 } from './deploymentRecords';
+import { ApplicationRefs } from '../snapshots/ApplicationRefs';
 import { unifiedDiff } from './fileDiff';
 import {
   ManifestPublishService,
@@ -76,6 +77,8 @@ export class DefaultManifestPublishService implements ManifestPublishService {
     notifier?: DeploymentNotifier;
     /** Told after a direct commit, e.g. to have Argo CD look now. */
     afterCommit?: () => void;
+    /** Locates the Applications records follow (selector-named ones). */
+    refs: ApplicationRefs;
   }) {
     return new DefaultManifestPublishService(
       options.auth,
@@ -88,6 +91,7 @@ export class DefaultManifestPublishService implements ManifestPublishService {
       options.config.getOptionalString('gitops.manifests.repo'),
       options.config.getOptionalString('gitops.manifests.branch') ?? 'main',
       options.afterCommit ?? (() => {}),
+      options.refs,
     );
   }
 
@@ -102,6 +106,7 @@ export class DefaultManifestPublishService implements ManifestPublishService {
     private readonly defaultRepo: string | undefined,
     private readonly defaultBranch: string,
     private readonly afterCommit: () => void,
+    private readonly refs: ApplicationRefs,
   ) {}
 
   async planPublish(
@@ -410,8 +415,12 @@ export class DefaultManifestPublishService implements ManifestPublishService {
       results.filter(f => f.status !== 'unchanged').map(f => [f.path, f]),
     );
     const at = new Date().toISOString();
+    const applications = await recordedApplications(
+      this.refs,
+      plan.firstDeployments.map(d => d.target),
+    );
     const records: NewDeployment[] = plan.firstDeployments.flatMap(
-      ({ target, path, version }) => {
+      ({ target, path, version }, i) => {
         const file = written.get(path);
         if (!file) return [];
         const reviewed = file.landing === 'pull-request';
@@ -429,7 +438,7 @@ export class DefaultManifestPublishService implements ManifestPublishService {
             commitUrl: reviewed ? undefined : landed.commit?.url,
             pullRequestUrl: reviewed ? landed.pullRequest?.url : undefined,
             repository: plan.repository,
-            argocd: recordedApplication(target),
+            argocd: applications[i],
             createdAt: at,
             steps: [
               { name: 'requested', at, message: summary },

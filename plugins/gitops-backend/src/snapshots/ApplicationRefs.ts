@@ -29,6 +29,30 @@ export class ApplicationRefs {
     }) => string | undefined,
   ) {}
 
+  /**
+   * Targets of any entities, each with the Application the snapshot
+   * locates for it; targets whose entity names its Applications come back
+   * as they are. For what is built from targets alone, such as deployment
+   * records.
+   */
+  async locateTargets(targets: Target[]): Promise<LocatedTarget[]> {
+    const byEntity = new Map<Entity, Target[]>();
+    for (const target of targets) {
+      if (!target.selectedBy) continue;
+      byEntity.set(target.selectedBy, [
+        ...(byEntity.get(target.selectedBy) ?? []),
+        target,
+      ]);
+    }
+    const located = new Map<Target, LocatedTarget>();
+    for (const [entity, own] of byEntity) {
+      (await this.locate(entity, own)).forEach((found, i) =>
+        located.set(own[i], found),
+      );
+    }
+    return targets.map(target => located.get(target) ?? target);
+  }
+
   async locate(entity: Entity, targets: Target[]): Promise<LocatedTarget[]> {
     if (!entity.metadata.annotations?.[ARGOCD_ANNOTATIONS.appSelector]) {
       return targets;

@@ -110,6 +110,7 @@ async function start() {
           annotations: {
             'argocd/app-selector': 'app.kubernetes.io/name=cart',
             'shipdeck.io/image': 'registry.shop.example/shop/cart',
+            'shipdeck.io/manifest-path': 'cart/overlays/{env}',
           },
         },
         spec: { type: 'service', owner: 'group:default/team-shop' },
@@ -364,6 +365,38 @@ describe('Shipdeck against the Argo CD emulator', () => {
         name: 'cart-staging',
       });
       expect(e.status).toMatchObject({ sync: 'Synced', health: 'Healthy' });
+    } finally {
+      await close();
+    }
+  });
+
+  it('follows a deployment of an argocd/app-selector entity to Healthy on the Application it located', async () => {
+    const { close, until, post } = await start();
+    try {
+      await until(
+        'cart-by-selector',
+        'dev',
+        x => x.status?.version === '1.12.0',
+      );
+      const res = await post(
+        '/entities/default/component/cart-by-selector/deployments',
+        { environment: 'dev', version: '1.13.0' },
+      ).expect(202);
+      // Not the name template's cart-by-selector-dev, which does not exist.
+      expect(res.body.deployments[0].argocd).toEqual({
+        instance: 'local',
+        namespace: 'argocd',
+        name: 'cart-dev',
+      });
+      const { e } = await until(
+        'cart-by-selector',
+        'dev',
+        x => x.lastDeployment?.status === 'healthy',
+      );
+      expect(e.status).toMatchObject({ version: '1.13.0', health: 'Healthy' });
+      expect(e.lastDeployment.steps.map((s: any) => s.name)).toEqual(
+        expect.arrayContaining(['requested', 'committed', 'healthy']),
+      );
     } finally {
       await close();
     }

@@ -21,6 +21,12 @@ export interface Target {
   environment: Environment;
   manifest: ManifestLocation;
   argocd: ArgoApplicationRef;
+  /**
+   * The entity, when it finds its Applications by label selector
+   * (`argocd/app-selector`): `argocd` is then only what the name template
+   * gives, and ApplicationRefs locates the real one in the snapshot.
+   */
+  selectedBy?: Entity;
 }
 
 interface ManifestDefaults {
@@ -180,6 +186,9 @@ export class TargetResolver {
             namespace,
           }),
         },
+        ...(annotations[ARGOCD_ANNOTATIONS.appSelector]
+          ? { selectedBy: entity }
+          : {}),
       };
     });
   }
