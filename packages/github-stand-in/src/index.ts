@@ -24,3 +24,5 @@ export {
 } from './openapi';
 export type { OpenApiDocument, Schema, SchemaViolation } from './openapi';
 export { seedBareRepository } from './seed';
+export { webhookSignature } from './webhooks';
+export type { StandInWebhook, WebhookDelivery } from './webhooks';

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import express from 'express';
 import { ApiError, basicError, notFound, validationFailed } from './errors';
@@ -15,10 +15,13 @@ import {
   pullRequest,
   PullRecord,
   repository,
+  simpleUser,
   StandInUser,
   wrappedBase64,
 } from './shapes';
 import { StandInRepository } from './StandInRepository';
+import { addReviewAndCheckRoutes } from './reviewAndCheckRoutes';
+import { StandInWebhook, WebhookDelivery, WebhookSender } from './webhooks';
 
 /** A repository the stand-in serves: a bare Git repository on disk. */
 export interface GitHubStandInRepository {
@@ -48,6 +51,11 @@ export interface GitHubStandInOptions {
   contentsJsonLimit?: number;
   /** GraphQL `Blob.text` stops after this many bytes (`isTruncated`). Default 512,000, as on GitHub. */
   graphqlTextLimit?: number;
+  /**
+   * Webhooks every repository delivers to: `pull_request`,
+   * `pull_request_review`, `check_run` and `status` events.
+   */
+  webhooks?: StandInWebhook[];
 }
 
 /** One request the stand-in received. */
@@ -57,6 +65,8 @@ export interface GitHubStandInCall {
   path: string;
   /** The answer's status code, once answered. */
   status?: number;
+  /** The `If-None-Match` header of a conditional request. */
+  ifNoneMatch?: string;
 }
 
 export interface GitHubStandIn {
@@ -70,6 +80,10 @@ export interface GitHubStandIn {
   resetCalls(): void;
   /** The repositories served, by `owner/repo`; for inspecting pull requests in tests. */
   repositories: Map<string, StandInRepository>;
+  /** Every webhook delivery, in order, with the receiver's answer once in. */
+  deliveries: WebhookDelivery[];
+  /** Resolves once every webhook delivery so far has been answered. */
+  webhooksIdle(): Promise<void>;
 }
 
 type Handler = (
@@ -148,7 +162,13 @@ export function createGitHubStandIn(
 
   // Every request is counted and carries GitHub's rate-limit headers.
   app.use((req, res, next) => {
-    const call: GitHubStandInCall = { method: req.method, path: req.path };
+    const call: GitHubStandInCall = {
+      method: req.method,
+      path: req.path,
+      ...(req.header('if-none-match')
+        ? { ifNoneMatch: req.header('if-none-match') }
+        : {}),
+    };
     calls.push(call);
     res.on('finish', () => {
       call.status = res.statusCode;
@@ -229,6 +249,49 @@ export function createGitHubStandIn(
     };
 
   const R = '/repos/:owner/:repo';
+
+  const webhooks = new WebhookSender(options.webhooks ?? []);
+  /** A repository's webhook event, with the repository and sender GitHub adds. */
+  const deliver = (
+    name: string,
+    repo: StandInRepository,
+    origins: Origins,
+    payload: Record<string, unknown>,
+  ) =>
+    webhooks.send(name, {
+      ...payload,
+      repository: repository(repo.info, user, origins),
+      sender: simpleUser(user, origins),
+    });
+
+  /**
+   * Answers a GET with an ETag of its body, or with 304 and no body when
+   * `If-None-Match` names it; like GitHub, a 304 does not count against the
+   * rate limit.
+   */
+  const conditional = (
+    req: express.Request,
+    res: express.Response,
+    body: unknown,
+  ) => {
+    const etag = `W/"${createHash('sha256')
+      .update(JSON.stringify(body))
+      .digest('hex')}"`;
+    res.set('etag', etag);
+    const wanted = (req.header('if-none-match') ?? '')
+      .split(',')
+      .map(tag => tag.trim());
+    if (wanted.includes(etag)) {
+      window.used = Math.max(0, window.used - 1);
+      res.set({
+        'x-ratelimit-remaining': String(rateLimit.limit - window.used),
+        'x-ratelimit-used': String(window.used),
+      });
+      res.status(304).end();
+      return;
+    }
+    res.json(body);
+  };
 
   app.get(
     R,
@@ -543,6 +606,11 @@ export function createGitHubStandIn(
         );
       });
       const rendered = await renderPull(repo, pull, origins, true);
+      deliver('pull_request', repo, origins, {
+        action: 'opened',
+        number: pull.number,
+        pull_request: rendered,
+      });
       res.status(201).location(rendered.url).json(rendered);
     }),
   );
@@ -559,7 +627,7 @@ export function createGitHubStandIn(
     `${R}/pulls/:number`,
     route(async (req, res, { repo, origins }) => {
       const pull = repo.findPull(pullNumber(req));
-      res.json(await renderPull(repo, pull, origins, true));
+      conditional(req, res, await renderPull(repo, pull, origins, true));
     }),
   );
 
@@ -647,23 +715,38 @@ export function createGitHubStandIn(
         if (body.base !== undefined) {
           found.base = body.base;
         }
-        if (body.state === 'closed' && found.state === 'open') {
+        const closing = body.state === 'closed' && found.state === 'open';
+        if (closing) {
           await repo.closePull(found);
         }
         found.updatedAt = isoSeconds(new Date());
-        return found;
+        return { found, closing };
       });
-      res.json(await renderPull(repo, pull, origins, true));
+      const rendered = await renderPull(repo, pull.found, origins, true);
+      if (pull.closing) {
+        deliver('pull_request', repo, origins, {
+          action: 'closed',
+          number: pull.found.number,
+          pull_request: rendered,
+        });
+      }
+      res.json(rendered);
     }),
   );
 
   app.put(
     `${R}/pulls/:number/merge`,
-    route(async (req, res, { repo }) => {
+    route(async (req, res, { repo, origins }) => {
       const body = req.body && typeof req.body === 'object' ? req.body : {};
+      const pull = repo.findPull(pullNumber(req));
       const { sha } = await repo.withPulls(async () =>
-        repo.mergePull(repo.findPull(pullNumber(req)), body),
+        repo.mergePull(pull, body),
       );
+      deliver('pull_request', repo, origins, {
+        action: 'closed',
+        number: pull.number,
+        pull_request: await renderPull(repo, pull, origins, true),
+      });
       res.json({
         sha,
         merged: true,
@@ -671,6 +754,17 @@ export function createGitHubStandIn(
       });
     }),
   );
+
+  addReviewAndCheckRoutes({
+    app,
+    R,
+    route,
+    pullNumber,
+    renderPull,
+    conditional,
+    user,
+    deliver,
+  });
 
   app.use((_req, _res, next) => next(notFound(docs.root)));
 
@@ -704,6 +798,8 @@ export function createGitHubStandIn(
     app,
     calls,
     repositories,
+    deliveries: webhooks.deliveries,
+    webhooksIdle: () => webhooks.idle(),
     resetCalls() {
       calls.length = 0;
     },

@@ -11,6 +11,7 @@ import { readApplicationLocatorOptions } from './argocd/ApplicationLocator';
 import { ApplicationRefs } from './snapshots/ApplicationRefs';
 import { DatabaseDeploymentStore } from './database/DatabaseDeploymentStore';
 import { OciRegistryClient } from './registry/OciRegistryClient';
+import { PullRequestTracker } from './pullRequests/PullRequestTracker';
 import { createRouter } from './router';
 import { createGitHubRepositoryFactory } from './scm/createGitHubRepositoryFactory';
 import { ManifestRepositories } from './scm/ManifestRepositories';
@@ -35,6 +36,8 @@ import { TargetResolver } from './targets/TargetResolver';
 
 /** The global task that looks at every Argo CD instance. */
 export const SNAPSHOT_TASK_ID = 'gitops-argocd-snapshot';
+/** The global task that looks at the pull requests Shipdeck waits for. */
+export const PULL_REQUEST_TASK_ID = 'gitops-pull-requests';
 
 /**
  * Shipdeck's backend plugin, mounted at `/api/gitops`.
@@ -143,6 +146,7 @@ export const gitopsPlugin = createBackendPlugin({
           github: createGitHubRepositoryFactory(config, logger),
           webBaseUrl: await deps.discovery.getExternalBaseUrl('gitops'),
         });
+        const pullRequestStore = store.pullRequests();
         const environments = DefaultEnvironmentService.create({
           catalog,
           targets,
@@ -150,6 +154,32 @@ export const gitopsPlugin = createBackendPlugin({
           snapshots,
           refs,
           staleAfterMs,
+          pullRequests: pullRequestStore,
+        });
+        // Pull requests are merged or closed on GitHub (or by plain git in a
+        // local repository) as often as through Shipdeck: look at the awaited
+        // ones once per interval across all replicas, and when a webhook
+        // says one changed.
+        const tracker = new PullRequestTracker(
+          repositories,
+          store,
+          pullRequestStore,
+          notifier,
+          logger,
+          merged =>
+            refreshApplications(
+              merged.flatMap(record => (record.argocd ? [record.argocd] : [])),
+            ),
+        );
+        await scheduler.scheduleTask({
+          id: PULL_REQUEST_TASK_ID,
+          scope: 'global',
+          ...(config.has('gitops.pullRequests.schedule')
+            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+                config.getConfig('gitops.pullRequests.schedule'),
+              )
+            : { frequency: { minutes: 1 }, timeout: { minutes: 2 } }),
+          fn: () => tracker.lookAll(),
         });
         // One writer, so deployments and publishes to one branch queue up.
         const writer = new ChangeSetWriter(repositories);

@@ -106,7 +106,9 @@ export interface DeploymentRecord {
     | 'degraded'
     | 'failed'
     /** A later deployment of the same target landed before Argo CD synced this one. */
-    | 'superseded';
+    | 'superseded'
+    /** Its pull request was closed without being merged: nothing was deployed. */
+    | 'abandoned';
   commitSha?: string;
   /** Link to the commit for people, when the repository has a web UI. */
   commitUrl?: string;
@@ -286,6 +288,18 @@ export interface PullRequestInfo {
   number: number;
   url: string;
   state: 'open' | 'closed' | 'merged';
+  /**
+   * Where review stands, from the latest review of each reviewer: any
+   * `changes-requested` wins over `approved`; absent when nobody reviewed
+   * or Shipdeck has not looked yet.
+   */
+  review?: 'approved' | 'changes-requested';
+  /**
+   * The head commit's checks and commit statuses together: `failing` when
+   * any failed, `pending` while any runs, `passing` when all passed;
+   * absent when there are none.
+   */
+  checks?: 'passing' | 'failing' | 'pending';
 }
 
 /**

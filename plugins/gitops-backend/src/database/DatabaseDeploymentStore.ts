@@ -10,6 +10,7 @@ import {
 import { DeploymentStore, NewDeployment } from './DeploymentStore';
 import { IdempotencyStore } from './IdempotencyStore';
 import { MetricsStore } from './MetricsStore';
+import { PullRequestStore } from '../pullRequests/PullRequestStore';
 import {
   appKeyString,
   DEFAULT_APP_NAMESPACE,
@@ -78,6 +79,11 @@ export class DatabaseDeploymentStore implements DeploymentStore {
   /** Idempotency records live in the same database. */
   idempotency(): IdempotencyStore {
     return new IdempotencyStore(this.knex);
+  }
+
+  /** What Shipdeck learned of its pull requests lives in the same database. */
+  pullRequests(): PullRequestStore {
+    return new PullRequestStore(this.knex);
   }
 
   /** The aggregates behind the delivery metrics read the same database. */

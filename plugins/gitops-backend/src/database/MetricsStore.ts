@@ -54,7 +54,11 @@ function batches<T>(items: T[]): T[][] {
 export class MetricsStore {
   constructor(private readonly knex: Knex) {}
 
-  /** The entities' records created in `[from, to)`, oldest first. */
+  /**
+   * The entities' records created in `[from, to)`, oldest first; abandoned
+   * ones (their pull request closed unmerged) deployed nothing and are left
+   * out.
+   */
   async deploymentsBetween(
     entityRefs: string[],
     range: { from: string; to: string },
@@ -73,6 +77,7 @@ export class MetricsStore {
           'created_at',
         )
         .whereIn('entity_ref', refs)
+        .whereNot('status', 'abandoned')
         .where('created_at', '>=', new Date(range.from))
         .where('created_at', '<', new Date(range.to));
       const healthy = await this.#healthyAt(rows.map(r => r.id));

@@ -20,6 +20,24 @@ export interface PullRequestRef {
 }
 
 /**
+ * What a pull request's host says about a pull request now, and what makes
+ * the next look cheap.
+ */
+export interface PullRequestObservation {
+  state: 'open' | 'closed' | 'merged';
+  headSha?: string;
+  /** The commit the base branch got from it, once merged. */
+  mergeCommitSha?: string;
+  review?: 'approved' | 'changes-requested';
+  checks?: 'passing' | 'failing' | 'pending';
+  /**
+   * Per resource read, its ETag and what Shipdeck took from the answer, so
+   * the next read is conditional and a 304 reuses it.
+   */
+  cache?: Record<string, { etag: string; value: unknown }>;
+}
+
+/**
  * The branch moved between reading it and writing to it. Callers re-read,
  * re-apply their edits and try again (a bounded number of times).
  */
@@ -100,6 +118,17 @@ export interface ManifestRepository {
    * repository are resolved with it.
    */
   resolveTag(tag: string): Promise<string>;
+
+  /**
+   * Looks at one of the repository's pull requests: merged or closed
+   * outside Shipdeck, its review and its checks. `previous` is the last
+   * observation, for conditional requests. Optional: a repository without
+   * it is left to Shipdeck's own merge route.
+   */
+  readPullRequest?(
+    number: number,
+    previous?: PullRequestObservation,
+  ): Promise<PullRequestObservation>;
 
   /** Link to a commit for people, when the repository has a web UI. */
   commitUrl(sha: string): string | undefined;

@@ -23,6 +23,11 @@ import { ApplicationRefs, LocatedTarget } from '../snapshots/ApplicationRefs';
 import { readEntity } from './catalogEntities';
 import { pullRequestNumber } from '../scm/pullRequestNumber';
 import { EnvironmentService } from './EnvironmentService';
+import {
+  PullRequestStore,
+  pullRequestKey,
+} from '../pullRequests/PullRequestStore';
+import { PullRequestObservation } from '../scm/ManifestRepository';
 
 /**
  * Assembles an entity's environments from configuration, annotations and
@@ -38,6 +43,8 @@ export class DefaultEnvironmentService implements EnvironmentService {
     refs: ApplicationRefs;
     /** Snapshot data older than this is flagged stale. */
     staleAfterMs: number;
+    /** Review and checks of pending pull requests, as last looked at. */
+    pullRequests?: PullRequestStore;
   }) {
     return new DefaultEnvironmentService(
       options.catalog,
@@ -46,6 +53,7 @@ export class DefaultEnvironmentService implements EnvironmentService {
       options.snapshots,
       options.refs,
       options.staleAfterMs,
+      options.pullRequests,
     );
   }
 
@@ -56,6 +64,7 @@ export class DefaultEnvironmentService implements EnvironmentService {
     private readonly snapshots: SnapshotStore,
     private readonly refs: ApplicationRefs,
     private readonly staleAfterMs: number,
+    private readonly pullRequests?: PullRequestStore,
   ) {}
 
   listConfigured(): Environment[] {
@@ -83,6 +92,7 @@ export class DefaultEnvironmentService implements EnvironmentService {
       this.snapshots.getMany(targets.map(t => appKey(t.argocd))),
       this.snapshots.instanceStatuses(),
     ]);
+    const observed = await this.#observedPullRequests([...pending.values()]);
     const byKey = new Map(snapshots.map(s => [appKeyString(s), s]));
     const now = Date.now();
     return {
@@ -99,7 +109,7 @@ export class DefaultEnvironmentService implements EnvironmentService {
           ...(latest.has(target.environment.name)
             ? { lastDeployment: latest.get(target.environment.name) }
             : {}),
-          ...pendingPullRequest(pending.get(target.environment.name)),
+          ...pendingPullRequest(pending.get(target.environment.name), observed),
           ...(snapshot
             ? {
                 status: environmentStatus(snapshot, instance, {
@@ -116,24 +126,47 @@ export class DefaultEnvironmentService implements EnvironmentService {
       }),
     };
   }
+
+  async #observedPullRequests(records: DeploymentRecord[]) {
+    return (
+      (await this.pullRequests?.getMany(
+        records.flatMap(r => {
+          const number = r.pullRequestUrl
+            ? pullRequestNumber(r.pullRequestUrl)
+            : undefined;
+          return r.repository && number !== undefined
+            ? [{ repository: r.repository, number }]
+            : [];
+        }),
+      )) ?? new Map<string, PullRequestObservation>()
+    );
+  }
 }
 
 /**
- * The pull request of the newest record still waiting for its merge. A
- * record leaves `pr-opened` when the pull request is merged through
- * Shipdeck; until then it is open as far as Shipdeck knows.
+ * The pull request of the newest record still waiting for its merge, with
+ * its review and checks as last looked at. A record leaves `pr-opened` when
+ * the pull request is merged or closed (through Shipdeck, or seen by the
+ * scheduled look or a webhook); until then it is open as far as Shipdeck
+ * knows.
  */
 function pendingPullRequest(
   record: DeploymentRecord | undefined,
+  observed: Map<string, PullRequestObservation>,
 ): Pick<EntityEnvironment, 'pendingPullRequest'> {
   const url = record?.pullRequestUrl;
   const number = url ? pullRequestNumber(url) : undefined;
   if (!record || !url || number === undefined) return {};
+  const seen = record.repository
+    ? observed.get(pullRequestKey(record.repository, number))
+    : undefined;
   return {
     pendingPullRequest: {
       number,
       url,
       state: 'open',
+      ...(seen?.review ? { review: seen.review } : {}),
+      ...(seen?.checks ? { checks: seen.checks } : {}),
       deploymentId: record.id,
     },
   };

@@ -4,9 +4,9 @@ import { DeploymentRecord } from '@shipdeck/plugin-gitops-common';
 import { DeploymentStore } from '../database/DeploymentStore';
 import { ManifestRepositories } from '../scm/ManifestRepositories';
 import { pullRequestNumber } from '../scm/pullRequestNumber';
+import { recordPullRequestOutcome } from '../pullRequests/recordPullRequestOutcome';
 import {
   DeploymentNotifier,
-  signalOf,
   silentNotifier,
 } from '../signals/DeploymentNotifier';
 import { TargetResolver } from '../targets/TargetResolver';
@@ -100,20 +100,13 @@ export class DefaultPullRequestService implements PullRequestService {
       plan.pullRequest.number,
       commitAuthor(actor),
     );
-    const at = new Date().toISOString();
     const message = `Merged pull request #${plan.pullRequest.number} as ${sha}`;
-    // Older records of the same pull request (it was updated) move on too;
-    // the refresher then marks them superseded by the newest.
-    const deployments: DeploymentRecord[] = [];
-    for (const record of plan.deployments) {
-      await this.store.addStep(
-        record.id,
-        { name: 'merged', at, message },
-        { status: 'committed', commitSha: sha },
-      );
-      deployments.push((await this.store.get(record.id))!);
-    }
-    await this.notifier.notify(deployments.map(signalOf));
+    const deployments = await recordPullRequestOutcome(
+      this.store,
+      this.notifier,
+      plan.deployments,
+      { merged: true, commitSha: sha, message },
+    );
     this.afterMerge(deployments);
     return {
       message,

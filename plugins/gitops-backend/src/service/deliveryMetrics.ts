@@ -65,7 +65,8 @@ function rolledBack(record: MetricsRecord, later: MetricsRecord[]): boolean {
  * One environment's figures from its records in the window (oldest first,
  * any number of entities) and its Applications' health changes.
  *
- * - Deployment frequency counts every record created in the window.
+ * - Deployment frequency counts every record created in the window, but
+ *   abandoned ones (never deployed; the store leaves them out).
  * - Lead time runs from the first Shipdeck deployment of the version (any
  *   environment, `firstDeployed`) to the record's `healthy` step; rollbacks
  *   are not new changes and have no lead time.

@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mockCredentials } from '@backstage/backend-test-utils';
@@ -6,6 +7,8 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { startExampleBackend } from '../__testUtils__/exampleBackend';
+import { HandDrivenScheduler } from '../__testUtils__/handDrivenScheduler';
+import { PULL_REQUEST_TASK_ID } from '../plugin';
 
 jest.setTimeout(120_000);
 
@@ -24,7 +27,12 @@ describe.each(databases.eachSupportedId())(
         mkdtempSync(join(tmpdir(), 'shipdeck-pr-')),
         'manifests.git',
       );
-      const backend = await startExampleBackend({ knex, repoDir });
+      const tasks = new HandDrivenScheduler();
+      const backend = await startExampleBackend({
+        knex,
+        repoDir,
+        features: [tasks.factory()],
+      });
       const environments = async () => {
         const res = await request(backend.server)
           .get(`${api}/entities/default/component/cart/environments`)
@@ -40,7 +48,23 @@ describe.each(databases.eachSupportedId())(
           .set('Authorization', user)
           .send({ environment, version })
           .expect(202);
-      return { ...backend, knex, repoDir, environments, deploy };
+      const record = async (id: string) =>
+        (
+          await request(backend.server)
+            .get(`${api}/deployments/${id}`)
+            .set('Authorization', user)
+            .expect(200)
+        ).body;
+      const look = () => tasks.triggerTask(PULL_REQUEST_TASK_ID);
+      return {
+        ...backend,
+        knex,
+        repoDir,
+        environments,
+        deploy,
+        record,
+        look,
+      };
     }
 
     it('shows the open pull request of production on its environment', async () => {
@@ -112,6 +136,79 @@ describe.each(databases.eachSupportedId())(
         .post(merge('x'))
         .set('Authorization', user)
         .expect(400);
+    });
+
+    it('sees a pull request merged by plain git within one look', async () => {
+      const { server, git, repoDir, environments, deploy, record, look } =
+        await start();
+      const first = await deploy('production', '1.11.4');
+      const second = await deploy('production', '1.12.0');
+      await look();
+      expect((await record(second.body.deployments[0].id)).status).toBe(
+        'pr-opened',
+      );
+
+      // Someone merges the pull request's branch with git and pushes.
+      const [pull] = JSON.parse(
+        readFileSync(join(repoDir, 'shipdeck/pull-requests.json'), 'utf8'),
+      );
+      const work = mkdtempSync(join(tmpdir(), 'shipdeck-clone-'));
+      const inClone = (...args: string[]) =>
+        execFileSync('git', ['-C', work, ...args], {
+          encoding: 'utf8',
+          env: {
+            ...process.env,
+            GIT_CONFIG_GLOBAL: '/dev/null',
+            GIT_AUTHOR_NAME: 'Someone',
+            GIT_AUTHOR_EMAIL: 'someone@example.com',
+            GIT_COMMITTER_NAME: 'Someone',
+            GIT_COMMITTER_EMAIL: 'someone@example.com',
+          },
+        }).trim();
+      execFileSync('git', ['clone', '-q', '-b', 'main', repoDir, work]);
+      inClone('merge', '--no-ff', '-q', '-m', 'Merge', `origin/${pull.head}`);
+      inClone('push', '-q', 'origin', 'main');
+      const merged = git('rev-parse', 'main');
+
+      await look();
+      for (const id of [first, second].map(r => r.body.deployments[0].id)) {
+        const moved = await record(id);
+        expect(moved).toMatchObject({ status: 'committed', commitSha: merged });
+        expect(moved.steps.map((s: any) => s.name)).toEqual([
+          'requested',
+          'pr-opened',
+          'merged',
+        ]);
+      }
+      expect((await environments()).production.pendingPullRequest).toBe(
+        undefined,
+      );
+      const local = await request(server)
+        .get(`${api}/repositories/${encodeURIComponent('local:demo')}/pulls/1`)
+        .set('Authorization', user)
+        .expect(200);
+      expect(local.body.state).toBe('merged');
+      // Nothing left to look at: another look changes nothing.
+      await look();
+      expect((await record(second.body.deployments[0].id)).steps).toHaveLength(
+        3,
+      );
+    });
+
+    it('leaves an open local pull request alone, and its records waiting', async () => {
+      const { git, environments, deploy, record, look } = await start();
+      const res = await deploy('production', '1.11.4');
+      // A commit on main that does not contain the branch is no merge.
+      const main = git('rev-parse', 'main');
+      await look();
+      await look();
+      expect(git('rev-parse', 'main')).toBe(main);
+      expect((await record(res.body.deployments[0].id)).status).toBe(
+        'pr-opened',
+      );
+      expect(
+        (await environments()).production.pendingPullRequest,
+      ).toMatchObject({ number: 1, state: 'open' });
     });
 
     it('refuses a merge the caller may not deploy, and merges nothing', async () => {

@@ -2,11 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  coreServices,
-  createServiceFactory,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
-import {
   mockCredentials,
   mockServices,
   TestDatabases,
@@ -14,6 +9,7 @@ import {
 import { createEmulator } from '@shipdeck/argocd-emulator';
 import request from 'supertest';
 import { seedLocalRepositories } from '../scm/seedLocalRepositories';
+import { HandDrivenScheduler } from '../__testUtils__/handDrivenScheduler';
 import {
   exampleEntities,
   examplesDir,
@@ -26,26 +22,6 @@ jest.setTimeout(180_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-/** A scheduler whose tasks run only when the test says so. */
-class HandDrivenScheduler {
-  readonly #tasks = new Map<string, () => Promise<void>>();
-  async scheduleTask(task: { id: string; fn: () => Promise<void> }) {
-    this.#tasks.set(task.id, task.fn);
-  }
-  async triggerTask(id: string) {
-    await this.#tasks.get(id)?.();
-  }
-  createScheduledTaskRunner() {
-    return {
-      run: (task: { id: string; fn: () => Promise<void> }) =>
-        this.scheduleTask(task),
-    };
-  }
-  async getScheduledTasks() {
-    return [];
-  }
-  async cancelTask() {}
-}
 const user = mockCredentials.user.header('user:default/guest');
 
 /**
@@ -92,13 +68,7 @@ async function start() {
   const backend = await startExampleBackend({
     knex: await databases.init('SQLITE_3'),
     repoDir,
-    features: [
-      createServiceFactory({
-        service: coreServices.scheduler,
-        deps: {},
-        factory: () => tasks as unknown as SchedulerService,
-      }),
-    ],
+    features: [tasks.factory()],
     entities: [
       ...exampleEntities(),
       {

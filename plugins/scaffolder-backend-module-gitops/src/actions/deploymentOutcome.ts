@@ -12,6 +12,7 @@ const FINAL: DeploymentRecord['status'][] = [
   'degraded',
   'failed',
   'superseded',
+  'abandoned',
 ];
 
 /** The outputs gitops:deploy and gitops:promote share, for a next step to use. */
@@ -34,7 +35,7 @@ export const deploymentOutputs = {
       .string()
       .optional()
       .describe(
-        'The deployment’s last status: committed, pr-opened, syncing, healthy, degraded, failed or superseded',
+        'The deployment’s last status: committed, pr-opened, syncing, healthy, degraded, failed, superseded or abandoned',
       ),
   commitSha,
   commitUrl,

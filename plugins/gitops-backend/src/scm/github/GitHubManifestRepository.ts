@@ -19,9 +19,14 @@ import {
   CommitAuthor,
   FileChange,
   ManifestRepository,
+  PullRequestObservation,
   PullRequestRef,
   StaleBranchError,
 } from '../ManifestRepository';
+import {
+  ConditionalGet,
+  readGitHubPullRequest,
+} from './githubPullRequest';
 
 // The plugins' types name @octokit/core 5 through a peer dependency that
 // resolves to another copy here; at runtime they are plain functions.
@@ -606,6 +611,34 @@ export class GitHubManifestRepository implements ManifestRepository {
     } catch (error) {
       throw this.#mapError(error, action);
     }
+  }
+
+  async readPullRequest(
+    number: number,
+    previous?: PullRequestObservation,
+  ): Promise<PullRequestObservation> {
+    const cache = { ...previous?.cache };
+    const get: ConditionalGet = async (key, route, params, project) => {
+      const known = cache[key];
+      try {
+        const response = await this.#octokit.request(route, {
+          owner: this.#owner,
+          repo: this.#repo,
+          ...params,
+          headers: known ? { 'if-none-match': known.etag } : {},
+        });
+        const value = project(response.data);
+        const etag = response.headers.etag;
+        if (etag) cache[key] = { etag, value };
+        return value;
+      } catch (error) {
+        if (known && httpFailure(error)?.status === 304) {
+          return known.value as ReturnType<typeof project>;
+        }
+        throw this.#mapError(error, `reading pull request #${number}`);
+      }
+    };
+    return { ...(await readGitHubPullRequest(get, number, previous)), cache };
   }
 
   commitUrl(sha: string): string | undefined {

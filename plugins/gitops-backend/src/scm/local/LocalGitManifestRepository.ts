@@ -5,6 +5,7 @@ import {
   CommitAuthor,
   FileChange,
   ManifestRepository,
+  PullRequestObservation,
   PullRequestRef,
   StaleBranchError,
 } from '../ManifestRepository';
@@ -255,6 +256,72 @@ export class LocalGitManifestRepository implements ManifestRepository {
       });
       return { sha };
     });
+  }
+
+  /**
+   * A pull request as it stands. One whose branch head has reached its base
+   * by plain git (`git merge` and a push, not Shipdeck's merge route)
+   * becomes merged here, at the base commit that took it in.
+   */
+  async readPullRequest(number: number): Promise<PullRequestObservation> {
+    return this.#withPulls(async pulls => {
+      const pull = pulls.find(p => p.number === number);
+      if (!pull) {
+        throw new NotFoundError(
+          `Repository ${this.id} has no pull request #${number}`,
+        );
+      }
+      const head = await this.getHead(pull.head).catch(() => undefined);
+      if (pull.state === 'open' && head) {
+        const mergeCommit = await this.#mergedAt(head, pull.base);
+        if (mergeCommit) {
+          Object.assign(pull, {
+            state: 'merged',
+            mergeCommit,
+            updatedAt: new Date().toISOString(),
+          });
+        }
+      }
+      return {
+        state: pull.state,
+        ...(head ? { headSha: head } : {}),
+        ...(pull.mergeCommit ? { mergeCommitSha: pull.mergeCommit } : {}),
+      };
+    });
+  }
+
+  /**
+   * The commit of `branch`'s first-parent line that took `head` in: `head`
+   * itself after a fast-forward, else the merge commit; undefined while
+   * `head` is not in the branch.
+   */
+  async #mergedAt(head: string, branch: string): Promise<string | undefined> {
+    const base = await this.getHead(branch).catch(() => undefined);
+    if (
+      !base ||
+      !(await git(this.gitDir, ['merge-base', '--is-ancestor', head, base]).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      return undefined;
+    }
+    const after = (
+      await git(this.gitDir, [
+        'rev-list',
+        '--first-parent',
+        '--ancestry-path',
+        `${head}..${base}`,
+      ])
+    )
+      .split('\n')
+      .filter(Boolean);
+    const oldest = after[after.length - 1];
+    if (!oldest) return head;
+    const [firstParent] = (
+      await git(this.gitDir, ['rev-parse', `${oldest}^1`])
+    ).split('\n');
+    return firstParent.trim() === head ? head : oldest;
   }
 
   /** A commit as `git show` prints it, for the links Shipdeck hands out. */

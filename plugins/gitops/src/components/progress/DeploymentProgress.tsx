@@ -23,7 +23,13 @@ import { actorName, displayVersion, errorMessage } from '../format';
 /** Polling while a deployment moves; signals make it immediate when present. */
 export const PROGRESS_POLL_MS = 2_000;
 
-const TERMINAL = new Set(['healthy', 'degraded', 'failed', 'superseded']);
+const TERMINAL = new Set([
+  'healthy',
+  'degraded',
+  'failed',
+  'superseded',
+  'abandoned',
+]);
 const LABELS: Record<string, string> = {
   requested: 'Requested',
   committed: 'Committed',
@@ -35,6 +41,7 @@ const LABELS: Record<string, string> = {
   degraded: 'Degraded',
   failed: 'Failed',
   superseded: 'Superseded',
+  closed: 'Closed without merging',
 };
 
 /** The steps a deployment goes through, with the ones it reached. */
@@ -45,7 +52,7 @@ export function progressSteps(record: DeploymentRecord) {
     : ['requested', 'committed', 'syncing', 'synced', 'healthy'];
   const reached = new Map(record.steps.map(s => [s.name, s]));
   const ending = record.steps.find(s =>
-    ['degraded', 'failed', 'superseded'].includes(s.name),
+    ['degraded', 'failed', 'superseded', 'closed'].includes(s.name),
   );
   const names = ending ? [...expected.slice(0, -1), ending.name] : expected;
   // A later step implies the earlier ones happened (the snapshot may skip one).

@@ -43,6 +43,7 @@ const DEPLOYMENT_TONES: Record<string, Tone> = {
   failed: 'error',
   degraded: 'error',
   superseded: 'neutral',
+  abandoned: 'neutral',
   pending: 'info',
   committed: 'info',
   'pr-opened': 'info',
