@@ -6,8 +6,13 @@ export interface Config {
      * The environments, in promotion order (e.g. dev, staging, production).
      */
     environments?: Array<{
-      /** Short name used in paths and API calls, e.g. `production`. */
+      /** Short name used in API calls, the UI and Argo CD app names, e.g. `production`. */
       name: string;
+      /**
+       * What `{env}` becomes in manifest paths and `shipdeck.io/image`, when
+       * folders spell the environment differently, e.g. `prod`. Default: the name.
+       */
+      pathName?: string;
       /** Human title; defaults to the name. */
       title?: string;
       /** Changes land as a pull request rather than a direct commit. Default false. */
@@ -44,7 +49,11 @@ export interface Config {
       repo?: string;
       /** Branch Argo CD watches. Default `main`. */
       branch?: string;
-      /** Path template with `{env}` and `{service}`. Default `{env}/{service}`. */
+      /**
+       * Path template with `{env}` (the environment's pathName) and
+       * `{service}`. Default `{env}/{service}`. For raw-image, a folder (its
+       * YAML files) or a glob (`*`, `?`, `**`) edits several files in one commit.
+       */
       path?: string;
       /** `kustomize-images` (default), `helm-values` or `raw-image`. */
       strategy?: 'kustomize-images' | 'helm-values' | 'raw-image';
@@ -62,7 +71,7 @@ export interface Config {
     argocd?: {
       /** Label whose value names an Application's environment, for `argocd/app-selector`. Default `shipdeck.io/environment`. */
       environmentLabel?: string;
-      /** Application name template with `{env}` and `{service}`. Default `{service}-{env}`. */
+      /** Application name template with `{env}` (the environment's name, not its pathName) and `{service}`. Default `{service}-{env}`. */
       appNameTemplate?: string;
       instances?: Array<{
         name: string;

@@ -416,6 +416,34 @@ export class StandInRepository {
     return this.getCommit(sha);
   }
 
+  /**
+   * `GET /git/trees/{tree_sha}`: a tree SHA or, as GitHub also takes, a
+   * commit SHA or branch; `recursive` lists every entry below it.
+   */
+  async getTree(
+    treeish: string,
+    recursive: boolean,
+  ): Promise<{ sha: string; entries: TreeEntry[] }> {
+    const sha = /^[\w./-]+$/.test(treeish)
+      ? await git(this.dir, [
+          'rev-parse',
+          '--verify',
+          '--quiet',
+          `${treeish}^{tree}`,
+        ]).then(
+          out => out.trim(),
+          () => undefined,
+        )
+      : undefined;
+    if (!sha) {
+      throw notFound(docs.getTree);
+    }
+    return {
+      sha,
+      entries: await listTree(this.dir, sha, undefined, { recursive }),
+    };
+  }
+
   async getBlob(sha: string): Promise<Buffer> {
     if ((await objectType(this.dir, sha)) !== 'blob') {
       throw notFound('https://docs.github.com/rest/git/blobs#get-a-blob');

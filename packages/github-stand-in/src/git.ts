@@ -210,13 +210,23 @@ export interface TreeEntry {
   path: string;
 }
 
-/** Entries of `git ls-tree -l -z <treeish> [-- path]`. */
+/**
+ * Entries of `git ls-tree -l -z <treeish> [-- path]`; `recursive` adds
+ * `-r -t`: every blob below, and the subtrees on the way.
+ */
 export async function listTree(
   gitDir: string,
   treeish: string,
   path?: string,
+  options: { recursive?: boolean } = {},
 ): Promise<TreeEntry[]> {
-  const args = ['ls-tree', '-l', '-z', treeish];
+  const args = [
+    'ls-tree',
+    ...(options.recursive ? ['-r', '-t'] : []),
+    '-l',
+    '-z',
+    treeish,
+  ];
   if (path !== undefined) {
     args.push('--', path);
   }

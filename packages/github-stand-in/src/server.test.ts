@@ -240,6 +240,60 @@ describe('GitHub stand-in', () => {
       expect(bad.status).toBe(422);
     });
 
+    it('reads a tree by its sha or a commit, recursively with any recursive value, and answers 404 for an unknown one', async () => {
+      const { data: commit } = await octokit.rest.git.getCommit({
+        owner,
+        repo,
+        commit_sha: seed,
+      });
+      const { data: top } = await octokit.rest.git.getTree({
+        owner,
+        repo,
+        tree_sha: commit.tree.sha,
+      });
+      expect(top.sha).toBe(commit.tree.sha);
+      expect(top.tree.map(e => `${e.type} ${e.path}`)).toEqual([
+        'blob README.md',
+        'tree cart',
+        'tree orders',
+      ]);
+      expect(top.tree[0]).toMatchObject({ mode: '100644', size: 9 });
+      // GitHub recurses for any value, `false` included, and lists the
+      // subtrees on the way as entries of their own.
+      for (const recursive of ['1', 'false']) {
+        const { data } = await octokit.rest.git.getTree({
+          owner,
+          repo,
+          tree_sha: seed,
+          recursive,
+        });
+        expect(data.sha).toBe(commit.tree.sha);
+        expect(data.truncated).toBe(false);
+        expect(data.tree.map(e => e.path)).toEqual([
+          'README.md',
+          'cart',
+          'cart/overlays',
+          'cart/overlays/dev',
+          'cart/overlays/dev/kustomization.yaml',
+          'cart/overlays/production',
+          'cart/overlays/production/kustomization.yaml',
+          'orders',
+          'orders/values.yaml',
+        ]);
+      }
+      const cart = top.tree.find(e => e.path === 'cart')!;
+      const { data: sub } = await octokit.rest.git.getTree({
+        owner,
+        repo,
+        tree_sha: cart.sha!,
+      });
+      expect(sub.tree.map(e => e.path)).toEqual(['overlays']);
+      const missing = await failure(
+        octokit.rest.git.getTree({ owner, repo, tree_sha: 'b'.repeat(40) }),
+      );
+      expect(missing.status).toBe(404);
+    });
+
     it('refuses a non-fast-forward update with 422 and leaves the ref where it was', async () => {
       const before = head();
       const sideways = await makeCommit(
@@ -933,6 +987,8 @@ describe('GitHub stand-in', () => {
         'repos/get-content 200',
         'repos/get-content 404',
         'git/create-tree 201',
+        'git/get-tree 200',
+        'git/get-tree 404',
         'git/create-tree 422',
         'git/create-commit 201',
         'git/update-ref 200',

@@ -367,6 +367,18 @@ export function createGitHubStandIn(
     }),
   );
 
+  // Like GitHub, any value of `recursive` (even `false` or `0`) recurses.
+  app.get(
+    `${R}/git/trees/:sha`,
+    route(async (req, res, { repo, origins }) => {
+      const { sha, entries } = await repo.getTree(
+        req.params.sha,
+        req.query.recursive !== undefined,
+      );
+      res.json(gitTree(sha, entries, repo.info, origins));
+    }),
+  );
+
   app.get(
     `${R}/git/blobs/:sha`,
     route(async (req, res, { repo, origins }) => {

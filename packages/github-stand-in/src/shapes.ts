@@ -40,6 +40,7 @@ export const docs = {
   getCommit: 'https://docs.github.com/rest/git/commits#get-a-commit-object',
   createCommit: 'https://docs.github.com/rest/git/commits#create-a-commit',
   createTree: 'https://docs.github.com/rest/git/trees#create-a-tree',
+  getTree: 'https://docs.github.com/rest/git/trees#get-a-tree',
   getContent:
     'https://docs.github.com/rest/repos/contents#get-repository-content',
   listPulls: 'https://docs.github.com/rest/pulls/pulls#list-pull-requests',

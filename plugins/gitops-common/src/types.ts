@@ -315,6 +315,8 @@ export interface DeploymentOutcome {
   commitSha?: string;
   commitUrl?: string;
   pullRequest?: PullRequestInfo & { created?: boolean };
+  /** The manifest files the change set wrote, relative to the repository root. */
+  files?: string[];
   deployments: DeploymentRecord[];
 }
 

@@ -142,3 +142,87 @@ export function readContainerVersion(
   }
   return versionOf(first);
 }
+
+/** A manifest file's path and content. */
+export interface ManifestText {
+  path: string;
+  content: string;
+}
+
+/** Each file that runs the image, with the versions its containers have. */
+function versionsByFile(files: ManifestText[], image: string) {
+  return files
+    .map(file => ({
+      path: file.path,
+      versions: readContainerImages(file.content, {
+        file: file.path,
+        image,
+      }).map(versionOf),
+    }))
+    .filter(file => file.versions.length > 0);
+}
+
+function noContainer(where: string, image: string): InputError {
+  return new InputError(
+    `No file of ${where} has a container with image ${image}`,
+  );
+}
+
+/**
+ * The version the files of a folder or glob (`where`) deploy. Files without
+ * the image (a Service, a ConfigMap) are skipped; every container that runs
+ * it must have the same version, because promoting a disagreement would
+ * copy one side of it blindly.
+ */
+export function readFilesVersion(
+  files: ManifestText[],
+  { where, image }: { where: string; image: string },
+): string | undefined {
+  const running = versionsByFile(files, image);
+  if (running.length === 0) {
+    throw noContainer(where, image);
+  }
+  const distinct = new Set(running.flatMap(f => f.versions));
+  if (distinct.size > 1) {
+    throw new InputError(
+      `The files of ${where} disagree on the version of ${image}: ${running
+        .map(
+          f => `${f.path} has ${f.versions.map(v => v ?? 'no tag').join(', ')}`,
+        )
+        .join('; ')}. Deploy one version to align them.`,
+    );
+  }
+  return [...distinct][0];
+}
+
+/**
+ * Points every container running the image in every file at `version`
+ * (setContainerImages per file), skipping files without it. Returns the
+ * files it changed; `previous` is the first file's version, so a deploy
+ * also ends a disagreement between files.
+ */
+export function setFilesImages(
+  files: ManifestText[],
+  options: { where: string; image: string; version: string },
+): { changed: ManifestText[]; previous?: string } {
+  const { where, image, version } = options;
+  validateVersion(version, where);
+  const running = new Set(versionsByFile(files, image).map(f => f.path));
+  if (running.size === 0) {
+    throw noContainer(where, image);
+  }
+  let previous: string | undefined;
+  const changed: ManifestText[] = [];
+  for (const file of files.filter(f => running.has(f.path))) {
+    const result = setContainerImages(file.content, {
+      file: file.path,
+      image,
+      version,
+    });
+    previous ??= result.previous;
+    if (result.content !== file.content) {
+      changed.push({ path: file.path, content: result.content });
+    }
+  }
+  return { changed, ...(previous !== undefined && { previous }) };
+}

@@ -3,11 +3,19 @@ import { WriteStrategy } from '@shipdeck/plugin-gitops-common';
 import { readHelmValue, setHelmValue } from './helmValues';
 import { validateVersion } from './imageRef';
 import { readKustomizeImage, setKustomizeImage } from './kustomizeImages';
-import { readContainerVersion, setContainerImages } from './rawImage';
+import {
+  ManifestText,
+  readContainerVersion,
+  readFilesVersion,
+  setContainerImages,
+  setFilesImages,
+} from './rawImage';
 
 /** Which file to edit and how; `image` or `key` as the strategy needs. */
 export interface EditTarget {
   file: string;
+  /** `file` names a raw-image folder or glob, whose matching files are edited together. */
+  several?: boolean;
   strategy: WriteStrategy;
   image?: string;
   key?: string;
@@ -144,4 +152,44 @@ export function writeVersion(
     ...(result.previous !== undefined && { previous: result.previous }),
     changed: result.content !== content,
   };
+}
+
+/**
+ * The version a target's files deploy: its one file's, or the version the
+ * files of a folder or glob agree on.
+ */
+export function readVersionIn(
+  files: ManifestText[],
+  target: EditTarget,
+): string | undefined {
+  if (!target.several) {
+    return readVersion(files[0].content, target);
+  }
+  return readFilesVersion(files, {
+    where: target.file,
+    image: requireImage(target),
+  });
+}
+
+/** {@link writeVersion} over a target's files; returns the files it changed. */
+export function writeVersionIn(
+  files: ManifestText[],
+  target: EditTarget,
+  version: string,
+): { changed: ManifestText[]; previous?: string } {
+  if (!target.several) {
+    const [file] = files;
+    const result = writeVersion(file.content, target, version);
+    return {
+      changed: result.changed
+        ? [{ path: file.path, content: result.content }]
+        : [],
+      ...(result.previous !== undefined && { previous: result.previous }),
+    };
+  }
+  return setFilesImages(files, {
+    where: target.file,
+    image: requireImage(target),
+    version,
+  });
 }

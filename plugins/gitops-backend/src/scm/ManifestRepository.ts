@@ -74,6 +74,14 @@ export interface ManifestRepository {
   ): Promise<Map<string, string | undefined>>;
 
   /**
+   * Every file under `folder` at a commit, recursively, as repository paths
+   * (`''` for the whole repository); empty when there is no such folder.
+   * Symbolic links and submodules are not files here. For manifest
+   * locations that are a folder or a glob.
+   */
+  listFiles(commit: string, folder: string): Promise<string[]>;
+
+  /**
    * Writes one commit with all `files` on top of `parent` without moving any
    * branch; used for pull requests, whose branch then points at it.
    */

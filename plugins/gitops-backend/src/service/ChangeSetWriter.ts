@@ -1,5 +1,5 @@
 import { ConflictError, InputError } from '@backstage/errors';
-import { readVersion, writeVersion } from '../manifests/strategies';
+import { readVersionIn, writeVersionIn } from '../manifests/strategies';
 import { BranchLocks } from '../scm/BranchLocks';
 import {
   CommitAuthor,
@@ -9,7 +9,7 @@ import {
 } from '../scm/ManifestRepository';
 import { ManifestRepositories } from '../scm/ManifestRepositories';
 import { Target } from '../targets/TargetResolver';
-import { manifestFile } from '../targets/manifestFile';
+import { manifestFiles, selectManifestFiles } from '../targets/manifestFile';
 import { unifiedDiff } from './fileDiff';
 
 /** One target moved to one version. */
@@ -22,6 +22,8 @@ export interface PlannedEdit {
 export interface AppliedEdit extends PlannedEdit {
   previous?: string;
   changed: boolean;
+  /** The files this edit changed (several for a raw-image folder or glob). */
+  files: string[];
 }
 
 /** A change set: edits that land as one commit, or one pull request. */
@@ -48,8 +50,11 @@ export interface ChangeSetResult {
 
 /** What a change set would do, computed against the branch head and not written. */
 export interface ChangeSetPreview {
-  /** Each edit with the unified diff of its file (empty when the file would not change). */
-  edits: Array<AppliedEdit & { path: string; diff: string }>;
+  /**
+   * Each edit with the unified diff of every file it changes; an edit that
+   * changes nothing has its location with an empty diff.
+   */
+  edits: Array<AppliedEdit & { diffs: Array<{ path: string; diff: string }> }>;
   repository: string;
   branch: string;
   baseSha: string;
@@ -77,16 +82,15 @@ export class ChangeSetWriter {
 
   /** The version a target runs according to its branch head, if it can be read. */
   async readCurrentVersion(target: Target): Promise<string | undefined> {
-    const repo = this.repositories.get(target.manifest.repo);
-    const head = await repo.getHead(target.manifest.branch);
-    const path = manifestFile(target.manifest);
-    const content = (await repo.readFiles(head, [path])).get(path);
-    if (content === undefined) {
-      throw new InputError(
-        `${path} does not exist in ${target.manifest.repo}@${target.manifest.branch}`,
-      );
-    }
-    return readVersion(content, editTarget(target));
+    const head = await this.repositories
+      .get(target.manifest.repo)
+      .getHead(target.manifest.branch);
+    const paths = await this.#filesOf(target, head);
+    const contents = await this.#read(target, head, paths);
+    return readVersionIn(
+      paths.map(path => ({ path, content: contents.get(path)! })),
+      editTarget(target),
+    );
   }
 
   async apply(changeSet: ChangeSet): Promise<ChangeSetResult> {
@@ -224,14 +228,12 @@ export class ChangeSetWriter {
       ]),
     );
     return {
-      edits: edits.map(edit => {
-        const path = manifestFile(edit.target.manifest);
-        return {
-          ...edit,
-          path,
-          diff: edit.changed ? diffs.get(path) ?? '' : '',
-        };
-      }),
+      edits: edits.map(edit => ({
+        ...edit,
+        diffs: edit.changed
+          ? edit.files.map(path => ({ path, diff: diffs.get(path) ?? '' }))
+          : [{ path: manifestFiles(edit.target.manifest).path, diff: '' }],
+      })),
       repository: repoId,
       branch,
       baseSha,
@@ -267,38 +269,65 @@ export class ChangeSetWriter {
     return { repo, branch };
   }
 
+  /**
+   * The files a target covers at a commit: its one file, or what a
+   * raw-image folder or glob matches there (an InputError naming the path
+   * when nothing does).
+   */
+  async #filesOf(target: Target, commit: string): Promise<string[]> {
+    const { repo, branch } = target.manifest;
+    const files = manifestFiles(target.manifest);
+    const listed =
+      files.kind === 'file'
+        ? []
+        : await this.repositories.get(repo).listFiles(commit, files.base);
+    return selectManifestFiles(files, listed, `${repo}@${branch}`);
+  }
+
+  /** Files' contents at a commit, read at once; an InputError names a missing one. */
+  async #read(
+    { manifest: { repo, branch } }: Target,
+    commit: string,
+    paths: string[],
+  ): Promise<Map<string, string>> {
+    const contents = new Map<string, string>();
+    const read = await this.repositories.get(repo).readFiles(commit, paths);
+    for (const [path, content] of read) {
+      if (content === undefined) {
+        throw new InputError(`${path} does not exist in ${repo}@${branch}`);
+      }
+      contents.set(path, content);
+    }
+    return contents;
+  }
+
   // Every file is read at once (a constant number of requests, however
   // many targets); edits of the same file then apply one after another to
   // its content.
   async #edit(planned: PlannedEdit[], baseSha: string) {
-    const { repo: repoId, branch } = planned[0].target.manifest;
-    const repo = this.repositories.get(repoId);
-    const paths = [
-      ...new Set(planned.map(e => manifestFile(e.target.manifest))),
-    ];
-    const originals = new Map<string, string>();
-    for (const [path, content] of await repo.readFiles(baseSha, paths)) {
-      if (content === undefined) {
-        throw new InputError(`${path} does not exist in ${repoId}@${branch}`);
-      }
-      originals.set(path, content);
-    }
+    const filesOf = await Promise.all(
+      planned.map(e => this.#filesOf(e.target, baseSha)),
+    );
+    const originals = await this.#read(planned[0].target, baseSha, [
+      ...new Set(filesOf.flat()),
+    ]);
     const contents = new Map(originals);
-    const edits: AppliedEdit[] = [];
-    for (const edit of planned) {
-      const path = manifestFile(edit.target.manifest);
-      const result = writeVersion(
-        contents.get(path)!,
+    const edits: AppliedEdit[] = planned.map((edit, i) => {
+      const result = writeVersionIn(
+        filesOf[i].map(path => ({ path, content: contents.get(path)! })),
         editTarget(edit.target),
         edit.version,
       );
-      contents.set(path, result.content);
-      edits.push({
+      for (const file of result.changed) {
+        contents.set(file.path, file.content);
+      }
+      return {
         ...edit,
         previous: result.previous,
-        changed: result.changed,
-      });
-    }
+        changed: result.changed.length > 0,
+        files: result.changed.map(f => f.path),
+      };
+    });
     const files: FileChange[] = [...contents]
       .filter(([path, content]) => originals.get(path) !== content)
       .map(([path, content]) => ({ path, content }));
@@ -308,8 +337,10 @@ export class ChangeSetWriter {
 
 /** What the manifest strategies need to read or write a target's version. */
 export function editTarget(target: Target) {
+  const files = manifestFiles(target.manifest);
   return {
-    file: manifestFile(target.manifest),
+    file: files.path,
+    several: files.kind !== 'file',
     strategy: target.manifest.strategy,
     image: target.manifest.image,
     key: target.manifest.key,

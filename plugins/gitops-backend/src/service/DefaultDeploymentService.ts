@@ -408,6 +408,7 @@ export class DefaultDeploymentService implements DeploymentService {
       commitSha: result.commitSha,
       commitUrl,
       pullRequest: result.pullRequest,
+      files: [...new Set(result.edits.flatMap(e => e.files))].sort(),
       deployments,
     };
   }
@@ -428,14 +429,17 @@ export class DefaultDeploymentService implements DeploymentService {
       mode: plan.environment.pullRequest ? 'pull-request' : 'commit',
       repository: result.repository,
       branch: result.branch,
-      changes: result.edits.map(edit => ({
-        entityRef: edit.target.entityRef,
-        environment: edit.target.environment.name,
-        path: edit.path,
-        ...(edit.previous ? { fromVersion: edit.previous } : {}),
-        toVersion: edit.version,
-        diff: edit.diff,
-      })),
+      // One change per file, so a raw folder or glob shows each file's diff.
+      changes: result.edits.flatMap(edit =>
+        edit.diffs.map(({ path, diff }) => ({
+          entityRef: edit.target.entityRef,
+          environment: edit.target.environment.name,
+          path,
+          ...(edit.previous ? { fromVersion: edit.previous } : {}),
+          toVersion: edit.version,
+          diff,
+        })),
+      ),
     };
   }
 

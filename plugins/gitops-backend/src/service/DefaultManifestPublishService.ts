@@ -19,14 +19,14 @@ import {
 } from '@shipdeck/plugin-gitops-common';
 import { parseAllDocuments } from 'yaml';
 import { DeploymentStore, NewDeployment } from '../database/DeploymentStore';
-import { readVersion } from '../manifests/strategies';
+import { readVersionIn } from '../manifests/strategies';
 import { ManifestRepositories } from '../scm/ManifestRepositories';
 import {
   DeploymentNotifier,
   signalOf,
   silentNotifier,
 } from '../signals/DeploymentNotifier';
-import { manifestFile } from '../targets/manifestFile';
+import { manifestFiles, selectManifestFiles } from '../targets/manifestFile';
 import { FileChange } from '../scm/ManifestRepository';
 import { TargetResolver } from '../targets/TargetResolver';
 import { actorOf } from './catalogEntities';
@@ -387,12 +387,19 @@ export class DefaultManifestPublishService implements ManifestPublishService {
     if (!entity || !this.targets.isManaged(entity)) return [];
     const byPath = new Map(files.map(f => [f.path, f.content]));
     return this.targets.resolve(entity).flatMap(target => {
-      const path = manifestFile(target.manifest);
-      const content = byPath.get(path);
-      if (content === undefined) return [];
       try {
-        const version = readVersion(content, editTarget(target));
-        return version ? [{ target, path, version }] : [];
+        // Its one file, or the published files its raw folder or glob matches.
+        const paths = selectManifestFiles(
+          manifestFiles(target.manifest),
+          [...byPath.keys()],
+          'the published files',
+        ).filter(path => byPath.has(path));
+        if (paths.length === 0) return [];
+        const version = readVersionIn(
+          paths.map(path => ({ path, content: byPath.get(path)! })),
+          editTarget(target),
+        );
+        return version ? [{ target, path: paths[0], version }] : [];
       } catch {
         // A file Shipdeck cannot read a version from is published as is.
         return [];

@@ -1,7 +1,6 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import { AppliedEdit } from './ChangeSetWriter';
 import { DeploymentPlan } from './DeploymentService';
-import { manifestFile } from '../targets/manifestFile';
 
 const name = (edit: AppliedEdit) => parseEntityRef(edit.target.entityRef).name;
 
@@ -10,8 +9,8 @@ export function describeEdits(edits: AppliedEdit[]): string {
   return edits
     .map(
       e =>
-        `- ${name(e)}: ${e.previous ?? '(none)'} → ${e.version} (${manifestFile(
-          e.target.manifest,
+        `- ${name(e)}: ${e.previous ?? '(none)'} → ${e.version} (${e.files.join(
+          ', ',
         )})`,
     )
     .join('\n');
@@ -29,7 +28,7 @@ export function pullRequestBody(
       : e.target.argocd.name;
     return `| ${name(e)} | \`${e.previous ?? '(none)'}\` | \`${
       e.version
-    }\` | \`${manifestFile(e.target.manifest)}\` | ${argo} |`;
+    }\` | ${e.files.map(f => `\`${f}\``).join(', ')} | ${argo} |`;
   });
   return [
     `${plan.summary}, requested by ${actor} through Shipdeck.`,

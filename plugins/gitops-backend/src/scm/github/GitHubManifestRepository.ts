@@ -651,6 +651,43 @@ export class GitHubManifestRepository implements ManifestRepository {
     }/blob/${branch}/${path}`;
   }
 
+  async listFiles(commit: string, folder: string): Promise<string[]> {
+    const params = { owner: this.#owner, repo: this.#repo };
+    try {
+      // Down to the folder one level at a time, so a large repository is
+      // never listed whole (GitHub truncates recursive listings).
+      let tree = await this.#treeOf(commit);
+      for (const segment of folder ? folder.split('/') : []) {
+        const { data } = await this.#octokit.rest.git.getTree({
+          ...params,
+          tree_sha: tree,
+        });
+        const entry = data.tree.find(
+          e => e.path === segment && e.type === 'tree',
+        );
+        if (!entry?.sha) {
+          return [];
+        }
+        tree = entry.sha;
+      }
+      const { data } = await this.#octokit.rest.git.getTree({
+        ...params,
+        tree_sha: tree,
+        recursive: 'true',
+      });
+      if (data.truncated) {
+        throw new InputError(
+          `GitHub ${this.id}: '${folder}' holds too many files to list at ${commit}; name the manifest files instead`,
+        );
+      }
+      return data.tree
+        .filter(e => e.type === 'blob' && /^100(644|755)$/.test(e.mode ?? ''))
+        .map(e => (folder ? `${folder}/${e.path}` : e.path!));
+    } catch (error) {
+      throw this.#mapError(error, `listing '${folder}' at ${commit}`);
+    }
+  }
+
   async #treeOf(commit: string): Promise<string> {
     const known = this.#trees.get(commit);
     if (known) {

@@ -78,6 +78,22 @@ export class LocalGitManifestRepository implements ManifestRepository {
     }
   }
 
+  async listFiles(commit: string, folder: string): Promise<string[]> {
+    const out = await git(this.gitDir, [
+      'ls-tree',
+      '-r',
+      '-z',
+      commit,
+      '--',
+      ...(folder ? [`${folder}/`] : []),
+    ]);
+    // `<mode> <type> <sha>\t<path>`: regular files only (100644 / 100755).
+    return out
+      .split('\0')
+      .map(line => /^100(?:644|755) blob \S+\t(.+)$/s.exec(line)?.[1])
+      .filter((path): path is string => path !== undefined);
+  }
+
   /** All the files through one `git cat-file --batch`. */
   async readFiles(
     commit: string,
