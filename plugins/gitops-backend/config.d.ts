@@ -93,6 +93,20 @@ export interface Config {
        * against a stand-in in tests and benchmarks.
        */
       throttle?: boolean;
+      /**
+       * Secret of the GitHub webhooks (`pull_request`,
+       * `pull_request_review`, `check_run`, `check_suite`, `status`) that
+       * tell Shipdeck at once that a pull request was merged, closed,
+       * reviewed or checked. With it, the events backend's
+       * `POST /api/events/http/<webhookTopic>` takes only deliveries whose
+       * `X-Hub-Signature-256` matches and that are about a Shipdeck manifest
+       * repository (needs `gitopsGitHubWebhooksModule` in the backend).
+       * Without it, the scheduled look alone finds merged pull requests.
+       * @visibility secret
+       */
+      webhookSecret?: string;
+      /** The events topic of GitHub's webhooks. Default `github`. */
+      webhookTopic?: string;
     };
     /**
      * Turns a source branch's head commit into a version for "deploy branch X",
@@ -103,5 +117,14 @@ export interface Config {
     staleAfterSeconds?: number;
     /** Background polling of Argo CD; defaults to every 30 seconds, global. */
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    pullRequests?: {
+      /**
+       * The look at pull requests Shipdeck waits for (merged or closed
+       * outside Shipdeck, review, checks); defaults to every minute, global.
+       * Unchanged GitHub pull requests cost 304s, which do not count against
+       * the rate limit.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
   };
 }

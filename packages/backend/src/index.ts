@@ -5,7 +5,10 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { urlReaderFactoriesServiceRef } from '@backstage/backend-defaults/urlReader';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { localRepositoryUrlReaders } from '@shipdeck/plugin-gitops-backend';
+import {
+  gitopsGitHubWebhooksModule,
+  localRepositoryUrlReaders,
+} from '@shipdeck/plugin-gitops-backend';
 
 const backend = createBackend();
 
@@ -35,6 +38,9 @@ backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@shipdeck/plugin-gitops-backend'));
+// GitHub's webhooks through the events backend, signature-checked; only
+// with gitops.github.webhookSecret set.
+backend.add(gitopsGitHubWebhooksModule);
 // The catalog reads files of local manifest repositories (the embedded
 // default) at Shipdeck's links, so a template can register a new service
 // whose catalog-info.yaml it published there.

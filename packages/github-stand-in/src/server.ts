@@ -84,6 +84,8 @@ export interface GitHubStandIn {
   deliveries: WebhookDelivery[];
   /** Resolves once every webhook delivery so far has been answered. */
   webhooksIdle(): Promise<void>;
+  /** Adds a webhook, e.g. once the receiver listens. */
+  addWebhook(hook: StandInWebhook): void;
 }
 
 type Handler = (
@@ -812,6 +814,7 @@ export function createGitHubStandIn(
     repositories,
     deliveries: webhooks.deliveries,
     webhooksIdle: () => webhooks.idle(),
+    addWebhook: hook => webhooks.add(hook),
     resetCalls() {
       calls.length = 0;
     },

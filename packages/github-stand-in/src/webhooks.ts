@@ -33,10 +33,18 @@ export class WebhookSender {
   readonly deliveries: WebhookDelivery[] = [];
   readonly #pending = new Set<Promise<void>>();
 
-  constructor(private readonly hooks: StandInWebhook[]) {}
+  readonly #hooks: StandInWebhook[];
+
+  constructor(hooks: StandInWebhook[]) {
+    this.#hooks = [...hooks];
+  }
+
+  add(hook: StandInWebhook) {
+    this.#hooks.push(hook);
+  }
 
   send(event: string, payload: Record<string, unknown>) {
-    for (const hook of this.hooks) {
+    for (const hook of this.#hooks) {
       const delivery: WebhookDelivery = {
         id: randomUUID(),
         event,

@@ -5,3 +5,4 @@
  */
 export { gitopsPlugin as default } from './plugin';
 export { localRepositoryUrlReaders } from './scm/local/localRepositoryUrlReaders';
+export { gitopsGitHubWebhooksModule } from './pullRequests/GitHubWebhooks';

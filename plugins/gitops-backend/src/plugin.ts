@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { gitopsPermissions } from '@shipdeck/plugin-gitops-common';
 import { HttpArgoCdClient } from './argocd/HttpArgoCdClient';
 import { readApplicationLocatorOptions } from './argocd/ApplicationLocator';
@@ -12,6 +13,10 @@ import { ApplicationRefs } from './snapshots/ApplicationRefs';
 import { DatabaseDeploymentStore } from './database/DatabaseDeploymentStore';
 import { OciRegistryClient } from './registry/OciRegistryClient';
 import { PullRequestTracker } from './pullRequests/PullRequestTracker';
+import {
+  subscribeToGitHubWebhooks,
+  webhookTopic,
+} from './pullRequests/GitHubWebhooks';
 import { createRouter } from './router';
 import { createGitHubRepositoryFactory } from './scm/createGitHubRepositoryFactory';
 import { ManifestRepositories } from './scm/ManifestRepositories';
@@ -63,6 +68,7 @@ export const gitopsPlugin = createBackendPlugin({
         cache: coreServices.cache,
         catalog: catalogServiceRef,
         signals: signalsServiceRef,
+        events: eventsServiceRef,
       },
       async init(deps) {
         const { config, logger, database, catalog, scheduler } = deps;
@@ -181,6 +187,17 @@ export const gitopsPlugin = createBackendPlugin({
             : { frequency: { minutes: 1 }, timeout: { minutes: 2 } }),
           fn: () => tracker.lookAll(),
         });
+        // With a webhook secret, GitHub's events (checked by
+        // gitopsGitHubWebhooksModule) have the tracker look at once.
+        if (config.has('gitops.github.webhookSecret')) {
+          await subscribeToGitHubWebhooks({
+            events: deps.events,
+            topic: webhookTopic(config),
+            tracker,
+            pullRequests: pullRequestStore,
+            logger,
+          });
+        }
         // One writer, so deployments and publishes to one branch queue up.
         const writer = new ChangeSetWriter(repositories);
         const manifests = new AuthorizedManifestPublishService(

@@ -41,6 +41,10 @@ export async function startGitHubBackend(options: {
   knex: Knex;
   files?: Record<string, string>;
   entities?: Entity[];
+  /** Extra features, e.g. a scheduler the test drives by hand. */
+  features?: Parameters<typeof startTestBackend>[0]['features'];
+  /** Adjusts the gitops config, e.g. to set a webhook secret. */
+  gitops?: (config: Record<string, any>) => Record<string, any>;
 }) {
   const { dir } = await seedBareRepository({
     files: options.files ?? filesOf(join(examplesDir, 'manifests')),
@@ -60,25 +64,26 @@ export async function startGitHubBackend(options: {
               { host: 'github.com', apiBaseUrl: url, token: 'ghp_test' },
             ],
           },
-          gitops: {
+          gitops: (options.gitops ?? (c => c))({
             environments: exampleEnvironments,
             manifests: {
               repo: 'github.com/shop/deploy',
               path: '{service}/overlays/{env}',
             },
             github: { throttle: false },
-          },
+          }),
         },
       }),
       mockServices.database.factory({ knex: options.knex }),
       catalogServiceMock.factory({
         entities: options.entities ?? exampleEntities(),
       }),
+      ...(options.features ?? []),
     ],
   });
   const git = (...args: string[]) =>
     execFileSync('git', ['--git-dir', dir, ...args], {
       encoding: 'utf8',
     }).trim();
-  return { server, git, standIn, close };
+  return { server, git, standIn, url, close };
 }

@@ -23,10 +23,7 @@ import {
   PullRequestRef,
   StaleBranchError,
 } from '../ManifestRepository';
-import {
-  ConditionalGet,
-  readGitHubPullRequest,
-} from './githubPullRequest';
+import { ConditionalGet, readGitHubPullRequest } from './githubPullRequest';
 
 // The plugins' types name @octokit/core 5 through a peer dependency that
 // resolves to another copy here; at runtime they are plain functions.

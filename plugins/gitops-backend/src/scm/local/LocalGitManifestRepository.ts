@@ -315,7 +315,12 @@ export class LocalGitManifestRepository implements ManifestRepository {
     const base = await this.getHead(branch).catch(() => undefined);
     if (
       !base ||
-      !(await git(this.gitDir, ['merge-base', '--is-ancestor', head, base]).then(
+      !(await git(this.gitDir, [
+        'merge-base',
+        '--is-ancestor',
+        head,
+        base,
+      ]).then(
         () => true,
         () => false,
       ))
