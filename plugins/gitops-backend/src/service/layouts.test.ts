@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { startExampleBackend } from '../__testUtils__/exampleBackend';
+import { startGitHubBackend } from '../__testUtils__/githubBackend';
 import { startRegistry } from '../__testUtils__/registryStandIn';
 import { splitManifests } from '../manifests/__testUtils__/splitManifests';
 
@@ -304,6 +305,80 @@ describe('manifest layouts', () => {
       ]);
     } finally {
       registry.close();
+    }
+  });
+
+  it('deploys a raw folder on GitHub (stand-in): the folder listed through the trees API, one commit', async () => {
+    const { server, git, standIn, close } = await startGitHubBackend({
+      knex: await databases.init('SQLITE_3'),
+      files: layoutFiles('registry.shop.example'),
+      entities: [
+        rawService('registry.shop.example', '{env}/manifests/{service}/'),
+        component('ghost', {
+          'shipdeck.io/image': 'registry.shop.example/shop/ghost-{env}',
+          'shipdeck.io/manifest-path': '{env}/manifests/{service}/',
+          'shipdeck.io/write-strategy': 'raw-image',
+        }),
+      ],
+    });
+    try {
+      const before = git('rev-parse', 'main');
+      standIn.resetCalls();
+      const res = await request(server)
+        .post(`${api}/order/deployments`)
+        .set('Authorization', user)
+        .send({ environment: 'dev', version: '2.6.0' })
+        .expect(202);
+      expect(git('rev-parse', 'main^')).toBe(before);
+      expect(
+        git('show', '--name-only', '--format=', 'main').split('\n'),
+      ).toEqual([
+        'dev/manifests/order/order-dev-cronjob.yaml',
+        'dev/manifests/order/order-dev-deployment.yaml',
+        'dev/manifests/order/order-dev-migrate.yaml',
+      ]);
+      expect(res.body.files).toEqual(
+        git('show', '--name-only', '--format=', 'main').split('\n'),
+      );
+      expect(changedLines(git).filter(l => l.startsWith('+'))).toEqual([
+        '+            image: registry.shop.example/shop/order-dev:2.6.0',
+        '+          image: registry.shop.example/shop/order-dev:2.6.0 # set by Shipdeck',
+        '+          image: "registry.shop.example/shop/order-dev:2.6.0"',
+      ]);
+      expect(
+        standIn.calls.map(
+          c => `${c.method} ${decodeURIComponent(c.path.replace(/\?.*/, ''))}`,
+        ),
+      ).toEqual([
+        'GET /repos/shop/deploy/git/ref/heads/main',
+        `GET /repos/shop/deploy/git/commits/${before}`,
+        // The head's tree, then down to the folder, which is listed whole.
+        ...[
+          `${before}^{tree}`,
+          ...['dev', 'dev/manifests', 'dev/manifests/order'].map(
+            folder => `${before}:${folder}`,
+          ),
+        ].map(
+          tree => `GET /repos/shop/deploy/git/trees/${git('rev-parse', tree)}`,
+        ),
+        'POST /graphql',
+        'POST /repos/shop/deploy/git/trees',
+        'POST /repos/shop/deploy/git/commits',
+        'PATCH /repos/shop/deploy/git/refs/heads/main',
+      ]);
+
+      const after = git('for-each-ref');
+      const missing = await request(server)
+        .post(`${api}/ghost/deployments`)
+        .set('Authorization', user)
+        .send({ environment: 'dev', version: '2.6.0' })
+        .expect(400);
+      expect(missing.body.error.message).toBe(
+        "Folder 'dev/manifests/ghost' does not exist in github.com/shop/deploy@main",
+      );
+      expect(git('for-each-ref')).toBe(after);
+    } finally {
+      await close();
     }
   });
 });

@@ -160,7 +160,8 @@ function httpFailure(error: unknown): HttpFailure | undefined {
  * Requests per operation (a benchmark): `getHead` 1, `readFile` 1 (2 for
  * files over 1 MB), `readFiles` 1 GraphQL query per 100 files (plus one
  * `readFile` per file over GraphQL's 512,000-byte text limit),
- * `createCommit` 3 (2 when the parent is a commit this instance already saw,
+ * `listFiles` 1 per folder level plus 1 (and 1 more for a commit it has
+ * not seen), `createCommit` 3 (2 when the parent is a commit this instance already saw,
  * written or read with `readFiles`), `commitFiles` 4 (3),
  * `openOrUpdatePullRequest` 3 (2 when the open pull request's title and body
  * are unchanged; 4 when the head branch exists without an open pull
