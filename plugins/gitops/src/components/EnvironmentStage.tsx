@@ -7,6 +7,7 @@ import { EntityEnvironment } from '@shipdeck/plugin-gitops-common';
 import { ago, describeDeployment, strategyLabel } from './format';
 import { ArgoStatus } from './ArgoStatus';
 import { EnvironmentFlags } from './EnvironmentFlags';
+import { PullRequestState } from './PullRequestState';
 
 const useStyles = makeStyles(theme => ({
   stage: {
@@ -80,6 +81,9 @@ export function EnvironmentStage(props: {
           <Typography variant="body2">
             <Link to={pending.url}>#{pending.number}</Link> ({pending.state}):
             waiting to be merged
+          </Typography>
+          <Typography variant="body2" component="div">
+            <PullRequestState pullRequest={pending} />
           </Typography>
         </>
       )}
