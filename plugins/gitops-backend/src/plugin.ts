@@ -285,6 +285,7 @@ export const gitopsPlugin = createBackendPlugin({
               snapshots,
               refs,
               applicationUrl,
+              pullRequestStore,
             ),
             metrics: DefaultMetricsService.create({
               catalog,

@@ -237,6 +237,11 @@ export interface TimelineEvent {
   /** The Shipdeck deployment this event belongs to, matched by revision. */
   deploymentId?: string;
   links: Array<{ title: string; url: string }>;
+  /**
+   * A deployment still waiting for its pull request: where review and
+   * checks stand, as Shipdeck last looked.
+   */
+  pullRequest?: PullRequestInfo;
   details?: Record<string, unknown>;
 }
 

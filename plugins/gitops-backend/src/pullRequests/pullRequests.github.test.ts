@@ -93,8 +93,17 @@ describe.each(databases.eachSupportedId())(
     }
 
     it('sees review, checks and the merge on GitHub; an unchanged pull request costs 304s', async () => {
-      const { github, repo, standIn, deploy, record, pending, look, git } =
-        await start();
+      const {
+        server,
+        github,
+        repo,
+        standIn,
+        deploy,
+        record,
+        pending,
+        look,
+        git,
+      } = await start();
       const outcome = await deploy('1.11.4');
       const id = outcome.deployments[0].id;
       expect(outcome.pullRequest.number).toBe(1);
@@ -127,6 +136,18 @@ describe.each(databases.eachSupportedId())(
         number: 1,
         review: 'approved',
         checks: 'failing',
+      });
+      const timeline = await request(server)
+        .get(`${api}/entities/default/component/cart/timeline`)
+        .set('Authorization', user)
+        .expect(200);
+      expect(
+        timeline.body.events.find((e: any) => e.deploymentId === id),
+      ).toMatchObject({
+        links: expect.arrayContaining([
+          { title: 'Pull request', url: outcome.pullRequest.url },
+        ]),
+        pullRequest: { number: 1, review: 'approved', checks: 'failing' },
       });
 
       // Nothing changed: every read is a 304, none counts.

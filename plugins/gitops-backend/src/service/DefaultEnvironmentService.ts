@@ -9,6 +9,7 @@ import {
   EntityEnvironment,
   Environment,
   EntityEnvironmentsResponse,
+  PullRequestInfo,
 } from '@shipdeck/plugin-gitops-common';
 import { DeploymentStore } from '../database/DeploymentStore';
 import { TargetResolver } from '../targets/TargetResolver';
@@ -21,13 +22,9 @@ import {
 import { environmentStatus } from '../snapshots/environmentStatus';
 import { ApplicationRefs, LocatedTarget } from '../snapshots/ApplicationRefs';
 import { readEntity } from './catalogEntities';
-import { pullRequestNumber } from '../scm/pullRequestNumber';
 import { EnvironmentService } from './EnvironmentService';
-import {
-  PullRequestStore,
-  pullRequestKey,
-} from '../pullRequests/PullRequestStore';
-import { PullRequestObservation } from '../scm/ManifestRepository';
+import { PullRequestStore } from '../pullRequests/PullRequestStore';
+import { waitingPullRequests } from '../pullRequests/waitingPullRequests';
 
 /**
  * Assembles an entity's environments from configuration, annotations and
@@ -92,7 +89,10 @@ export class DefaultEnvironmentService implements EnvironmentService {
       this.snapshots.getMany(targets.map(t => appKey(t.argocd))),
       this.snapshots.instanceStatuses(),
     ]);
-    const observed = await this.#observedPullRequests([...pending.values()]);
+    const waiting = await waitingPullRequests(
+      [...pending.values()],
+      this.pullRequests,
+    );
     const byKey = new Map(snapshots.map(s => [appKeyString(s), s]));
     const now = Date.now();
     return {
@@ -109,7 +109,7 @@ export class DefaultEnvironmentService implements EnvironmentService {
           ...(latest.has(target.environment.name)
             ? { lastDeployment: latest.get(target.environment.name) }
             : {}),
-          ...pendingPullRequest(pending.get(target.environment.name), observed),
+          ...pendingPullRequest(pending.get(target.environment.name), waiting),
           ...(snapshot
             ? {
                 status: environmentStatus(snapshot, instance, {
@@ -126,21 +126,6 @@ export class DefaultEnvironmentService implements EnvironmentService {
       }),
     };
   }
-
-  async #observedPullRequests(records: DeploymentRecord[]) {
-    return (
-      (await this.pullRequests?.getMany(
-        records.flatMap(r => {
-          const number = r.pullRequestUrl
-            ? pullRequestNumber(r.pullRequestUrl)
-            : undefined;
-          return r.repository && number !== undefined
-            ? [{ repository: r.repository, number }]
-            : [];
-        }),
-      )) ?? new Map<string, PullRequestObservation>()
-    );
-  }
 }
 
 /**
@@ -152,24 +137,12 @@ export class DefaultEnvironmentService implements EnvironmentService {
  */
 function pendingPullRequest(
   record: DeploymentRecord | undefined,
-  observed: Map<string, PullRequestObservation>,
+  waiting: Map<string, PullRequestInfo>,
 ): Pick<EntityEnvironment, 'pendingPullRequest'> {
-  const url = record?.pullRequestUrl;
-  const number = url ? pullRequestNumber(url) : undefined;
-  if (!record || !url || number === undefined) return {};
-  const seen = record.repository
-    ? observed.get(pullRequestKey(record.repository, number))
-    : undefined;
-  return {
-    pendingPullRequest: {
-      number,
-      url,
-      state: 'open',
-      ...(seen?.review ? { review: seen.review } : {}),
-      ...(seen?.checks ? { checks: seen.checks } : {}),
-      deploymentId: record.id,
-    },
-  };
+  const pullRequest = record && waiting.get(record.id);
+  return pullRequest
+    ? { pendingPullRequest: { ...pullRequest, deploymentId: record.id } }
+    : {};
 }
 
 /** Why an environment has no status: an unknown app, or an unread instance. */

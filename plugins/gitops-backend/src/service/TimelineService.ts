@@ -6,6 +6,7 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   DeploymentRecord,
+  PullRequestInfo,
   TimelineEvent,
   TimelineResponse,
 } from '@shipdeck/plugin-gitops-common';
@@ -19,6 +20,8 @@ import {
 import { TargetResolver } from '../targets/TargetResolver';
 import { ApplicationRefs } from '../snapshots/ApplicationRefs';
 import { readEntity } from './catalogEntities';
+import { PullRequestStore } from '../pullRequests/PullRequestStore';
+import { waitingPullRequests } from '../pullRequests/waitingPullRequests';
 
 /**
  * An entity's timeline: Shipdeck's deployment records merged with what Argo
@@ -37,6 +40,8 @@ export class TimelineService {
       name: string;
       namespace?: string;
     }) => string | undefined,
+    /** Review and checks of the pull requests records wait for. */
+    private readonly pullRequests?: PullRequestStore,
   ) {}
 
   async getTimeline(
@@ -85,8 +90,12 @@ export class TimelineService {
     const byCommit = new Map(
       records.filter(r => r.commitSha).map(r => [r.commitSha!, r]),
     );
+    const waiting = await waitingPullRequests(
+      records.filter(r => r.status === 'pr-opened'),
+      this.pullRequests,
+    );
     const events: TimelineEvent[] = [
-      ...records.map(r => fromRecord(r)),
+      ...records.map(r => fromRecord(r, waiting.get(r.id))),
       ...appEvents.map(e => {
         const target = envOfApp.get(
           appKeyString({
@@ -121,7 +130,10 @@ export class TimelineService {
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-function fromRecord(record: DeploymentRecord): TimelineEvent {
+function fromRecord(
+  record: DeploymentRecord,
+  pullRequest?: PullRequestInfo,
+): TimelineEvent {
   const links: TimelineEvent['links'] = [];
   if (record.commitUrl) links.push({ title: 'Commit', url: record.commitUrl });
   if (record.pullRequestUrl)
@@ -140,6 +152,7 @@ function fromRecord(record: DeploymentRecord): TimelineEvent {
     toVersion: record.toVersion,
     deploymentId: record.id,
     links,
+    ...(pullRequest ? { pullRequest } : {}),
     details: { steps: record.steps, changeSetId: record.changeSetId },
   };
 }

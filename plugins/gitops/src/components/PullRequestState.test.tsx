@@ -3,6 +3,7 @@ import { renderInTestApp } from '@backstage/test-utils';
 import { EntityEnvironment } from '@shipdeck/plugin-gitops-common';
 import { environments } from '../__testUtils__/fixtures';
 import { EnvironmentStage } from './EnvironmentStage';
+import { TimelineEventItem } from './timeline/TimelineEventItem';
 
 const production = environments.environments.find(
   e => e.environment.name === 'production',
@@ -58,5 +59,36 @@ describe('EnvironmentStage: the pending pull request', () => {
     await renderInTestApp(<EnvironmentStage item={production} />);
     expect(screen.queryByText(/Pending pull request/)).not.toBeInTheDocument();
     expect(screen.queryByText('awaiting review')).not.toBeInTheDocument();
+  });
+});
+
+describe('TimelineEventItem: a deployment waiting for its pull request', () => {
+  it('shows review and checks next to the pull request link', async () => {
+    const url = 'https://github.com/shop/deploy/pull/7';
+    await renderInTestApp(
+      <TimelineEventItem
+        event={{
+          id: 'deployment:1',
+          at: new Date().toISOString(),
+          environment: 'production',
+          kind: 'deployment',
+          summary: 'Deploy 1.4.0 → 1.5.0 (pr-opened)',
+          links: [{ title: 'Pull request', url }],
+          pullRequest: {
+            number: 7,
+            url,
+            state: 'open',
+            review: 'changes-requested',
+            checks: 'failing',
+          },
+        }}
+      />,
+    );
+    expect(screen.getByRole('link', { name: /^Pull request/ })).toHaveAttribute(
+      'href',
+      url,
+    );
+    expect(screen.getByText('changes requested')).toBeInTheDocument();
+    expect(screen.getByText('checks failing')).toBeInTheDocument();
   });
 });

@@ -15,6 +15,7 @@ import SyncProblemIcon from '@material-ui/icons/SyncProblem';
 import { TimelineEvent } from '@shipdeck/plugin-gitops-common';
 import { actorName } from '../format';
 import { HookList } from '../HookList';
+import { PullRequestState } from '../PullRequestState';
 import {
   hooksOf,
   inlineMessageOf,
@@ -237,6 +238,11 @@ export function TimelineEventItem(props: { event: TimelineEvent }) {
                 <Link to={link.url}>{link.title}</Link>
               </Typography>
             ))}
+            {event.pullRequest && (
+              <Typography variant="body2" component="span">
+                <PullRequestState pullRequest={event.pullRequest} />
+              </Typography>
+            )}
             {details.length > 0 && (
               <Button
                 size="small"
