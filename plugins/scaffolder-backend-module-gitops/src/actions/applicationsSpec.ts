@@ -85,7 +85,10 @@ export function resolveApplications(
 
   return environments.map(env => {
     const values = { service, env: env.name };
-    const file = renderPathTemplate(input.path, values, 'path');
+    // Paths spell the environment as the backend reads them (its pathName);
+    // names (Application, namespace) keep the environment's name.
+    const paths = { service, env: env.pathName ?? env.name };
+    const file = renderPathTemplate(input.path, paths, 'path');
     if (!/\.ya?ml$/.test(file)) {
       throw new InputError(`path: "${input.path}" must name a .yaml file`);
     }
@@ -103,13 +106,13 @@ export function resolveApplications(
         targetRevision,
         path: helm
           ? ''
-          : renderPathTemplate(input.sourcePath, values, 'sourcePath') || '.',
+          : renderPathTemplate(input.sourcePath, paths, 'sourcePath') || '.',
         ...(helm && {
           helm: {
             chart: helm.chart,
             releaseName: helm.releaseName ?? service,
             valueFiles: helm.valueFiles.map((template, index) =>
-              renderPathTemplate(template, values, `helm.valueFiles.${index}`),
+              renderPathTemplate(template, paths, `helm.valueFiles.${index}`),
             ),
           },
         }),

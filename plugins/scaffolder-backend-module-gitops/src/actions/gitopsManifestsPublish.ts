@@ -121,9 +121,7 @@ export function createGitopsManifestsPublishAction(options: {
         ...options,
         credentials: await ctx.getInitiatorCredentials(),
       });
-      const environments = (await client.getConfiguredEnvironments()).map(
-        e => e.name,
-      );
+      const environments = await client.getConfiguredEnvironments();
       const files = tagEnvironments(
         await readWorkspaceFiles(sourceDir).catch(error => {
           if (error.code === 'ENOENT') {

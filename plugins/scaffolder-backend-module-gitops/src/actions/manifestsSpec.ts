@@ -359,9 +359,10 @@ export function resolveServiceSpec(
     const least = envHpa ? envHpa.minReplicas : fixed;
     const pathField =
       input.format === 'kustomize' ? 'overlayPath' : 'valuesPath';
+    // Paths spell the environment as the backend reads them (its pathName).
     const path = renderPathTemplate(
       input[pathField],
-      { service: name, env: env.name },
+      { service: name, env: env.pathName ?? env.name },
       pathField,
     );
     return {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { environmentOfPath, readWorkspaceFiles } from './workspaceFiles';
 
-const envs = ['dev', 'staging', 'production'];
+const envs = [{ name: 'dev' }, { name: 'staging' }, { name: 'production' }];
 
 describe('environmentOfPath', () => {
   it.each([
@@ -21,6 +21,19 @@ describe('environmentOfPath', () => {
     ['developer/base/x.yaml', undefined],
   ])('%s → %s', (path, expected) => {
     expect(environmentOfPath(path, envs)).toBe(expected);
+  });
+
+  it('reads environments spelled by their pathName', () => {
+    const spelled = [{ name: 'dev' }, { name: 'production', pathName: 'prod' }];
+    expect(environmentOfPath('prod/quotes/deployment.yaml', spelled)).toBe(
+      'production',
+    );
+    expect(environmentOfPath('quotes/values-prod.yaml', spelled)).toBe(
+      'production',
+    );
+    expect(
+      environmentOfPath('quotes/overlays/production/k.yaml', spelled),
+    ).toBeUndefined();
   });
 });
 

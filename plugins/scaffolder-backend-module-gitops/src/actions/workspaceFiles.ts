@@ -40,39 +40,44 @@ export async function readWorkspaceFiles(
  * The environment a manifest file belongs to, read from its path the way
  * layouts name them: a folder named after it (`cart/overlays/production/…`,
  * `argocd/production/cart.yaml`, `production/cart/…`) or a file suffix
- * (`values-production.yaml`). Files of no environment (a base) get none.
+ * (`values-production.yaml`), spelled as the environment's paths spell it
+ * (`prod/` for a pathName of `prod`). Files of no environment (a base) get none.
  */
 export function environmentOfPath(
   path: string,
-  environments: string[],
+  environments: Array<{ name: string; pathName?: string }>,
 ): string | undefined {
   const segments = path.split('/');
   const folders = segments.slice(0, -1);
   const stem = segments[segments.length - 1].replace(/\.[^.]*$/, '');
-  const matches = environments.filter(
-    env =>
-      folders.includes(env) ||
-      stem === env ||
-      stem.endsWith(`-${env}`) ||
-      stem.endsWith(`_${env}`),
-  );
+  const spelled = (env: { name: string; pathName?: string }) =>
+    env.pathName ?? env.name;
+  const matches = environments.filter(env => {
+    const word = spelled(env);
+    return (
+      folders.includes(word) ||
+      stem === word ||
+      stem.endsWith(`-${word}`) ||
+      stem.endsWith(`_${word}`)
+    );
+  });
   // The innermost folder wins: `overlays/production` under a service named
   // like another environment still belongs to production.
   if (matches.length > 1) {
-    const position = (env: string) =>
+    const position = (env: { name: string; pathName?: string }) =>
       Math.max(
-        folders.lastIndexOf(env),
-        stem.endsWith(env) ? segments.length : -1,
+        folders.lastIndexOf(spelled(env)),
+        stem.endsWith(spelled(env)) ? segments.length : -1,
       );
-    return matches.sort((a, b) => position(b) - position(a))[0];
+    return matches.sort((a, b) => position(b) - position(a))[0].name;
   }
-  return matches[0];
+  return matches[0]?.name;
 }
 
 /** Workspace files tagged with their environments, as the backend takes them. */
 export function tagEnvironments(
   files: Array<{ path: string; content: string }>,
-  environments: string[],
+  environments: Array<{ name: string; pathName?: string }>,
 ): ManifestFile[] {
   return files.map(file => {
     const environment = environmentOfPath(file.path, environments);
