@@ -8,7 +8,11 @@ import {
   createGitHubStandIn,
   seedBareRepository,
 } from '@shipdeck/github-stand-in';
-import { Knex } from 'knex';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import knexFactory, { Knex } from 'knex';
 import { gitopsPlugin } from '../plugin';
 import {
   examplesDir,
@@ -74,7 +78,23 @@ export async function startGitHubBackend(options: {
           }),
         },
       }),
-      mockServices.database.factory({ knex: options.knex }),
+      // The test's database for Shipdeck; other plugins (the events
+      // backend) get their own, so their migrations do not race Shipdeck's.
+      createServiceFactory({
+        service: coreServices.database,
+        deps: { plugin: coreServices.pluginMetadata },
+        factory: ({ plugin }) =>
+          mockServices.database({
+            knex:
+              plugin.getId() === 'gitops'
+                ? options.knex
+                : knexFactory({
+                    client: 'better-sqlite3',
+                    connection: ':memory:',
+                    useNullAsDefault: true,
+                  }),
+          }),
+      }),
       catalogServiceMock.factory({
         entities: options.entities ?? exampleEntities(),
       }),
