@@ -127,10 +127,20 @@ export function StageActions(props: {
 
   const sourceVersion = source?.status?.version;
   const currentVersion = item.status?.version;
-  let promoteUnavailable: string | undefined;
-  if (source && !sourceVersion) {
+  // A new service's environment that its pull request adds: its files are
+  // not on the branch yet, so there is nothing to change until it merges.
+  const adding =
+    !item.status &&
+    item.lastDeployment?.status === 'pr-opened' &&
+    !item.lastDeployment.fromVersion
+      ? `${environment} arrives with its pull request${
+          item.pendingPullRequest ? ` #${item.pendingPullRequest.number}` : ''
+        }; merge it first`
+      : undefined;
+  let promoteUnavailable: string | undefined = adding;
+  if (!adding && source && !sourceVersion) {
     promoteUnavailable = `Nothing known to run in ${source.environment.name} yet`;
-  } else if (source && sourceVersion === currentVersion) {
+  } else if (!adding && source && sourceVersion === currentVersion) {
     promoteUnavailable = `${environment} already runs ${displayVersion(
       sourceVersion,
     )}`;
@@ -162,9 +172,10 @@ export function StageActions(props: {
   const rolloutState = item.status?.rollout;
   const paused = rolloutState?.health === 'Suspended';
   const reasons = [
-    ...new Set(
-      [deploy, sync].filter(a => !a.loading && a.reason).map(a => a.reason!),
-    ),
+    ...new Set([
+      ...[deploy, sync].filter(a => !a.loading && a.reason).map(a => a.reason!),
+      ...(adding ? [adding] : []),
+    ]),
   ];
 
   return (
@@ -173,6 +184,7 @@ export function StageActions(props: {
         <ActionButton
           primary
           allowance={deploy}
+          unavailable={adding}
           reasonId={reasonId}
           onClick={() => setDialog('deploy')}
         >
@@ -190,6 +202,7 @@ export function StageActions(props: {
         )}
         <ActionButton
           allowance={deploy}
+          unavailable={adding}
           reasonId={reasonId}
           onClick={() => setDialog('rollback')}
         >

@@ -481,6 +481,48 @@ describe('deploying from the Deployments tab', () => {
     ).toBeInTheDocument();
   });
 
+  it('offers no change to an environment its pull request is still adding (a new service)', async () => {
+    const { fromVersion: _none, ...first } = record(
+      ['requested', 'pr-opened'],
+      'pr-opened',
+    );
+    const adding: EntityEnvironmentsResponse = {
+      ...withVersions,
+      environments: withVersions.environments.map(e =>
+        e.environment.name === 'production'
+          ? {
+              ...e,
+              status: undefined,
+              lastDeployment: { ...first, environment: 'production' },
+              pendingPullRequest: {
+                number: 1,
+                url: 'http://localhost:7007/api/gitops/repositories/local%3Ademo/pulls/1',
+                state: 'open' as const,
+                deploymentId: 'd-1',
+              },
+            }
+          : e,
+      ),
+    };
+    const { api } = fakeApi({ getEntityEnvironments: async () => adding });
+    const stages = await renderTab(api);
+    for (const name of ['Deploy…', 'Promote from staging', 'Roll back…']) {
+      await waitFor(() =>
+        expect(within(stages[2]).getByRole('button', { name })).toBeDisabled(),
+      );
+    }
+    expect(stages[2]).toHaveTextContent(
+      'production arrives with its pull request #1; merge it first',
+    );
+    expect(
+      within(stages[2]).getByRole('button', { name: 'Merge pull request #1' }),
+    ).toBeEnabled();
+    // An environment that runs something keeps its actions.
+    expect(
+      within(stages[1]).getByRole('button', { name: 'Deploy…' }),
+    ).toBeEnabled();
+  });
+
   it('promotes a paused rollout, and aborts only after confirming', async () => {
     const paused: EntityEnvironmentsResponse = {
       ...withVersions,
