@@ -198,35 +198,31 @@ export const gitopsPlugin = createBackendPlugin({
             logger,
           });
         }
-        // One writer, so deployments and publishes to one branch queue up.
-        const writer = new ChangeSetWriter(repositories);
+        // What both write paths need; one writer, so deployments and
+        // publishes to one branch queue up.
+        const writePath = {
+          auth: deps.auth,
+          catalog,
+          config,
+          targets,
+          repositories,
+          writer: new ChangeSetWriter(repositories),
+          store,
+          notifier,
+          refs,
+        };
         const manifests = new AuthorizedManifestPublishService(
           DefaultManifestPublishService.create({
-            auth: deps.auth,
-            catalog,
-            config,
-            targets,
-            repositories,
-            writer,
-            store,
-            notifier,
+            ...writePath,
             // New Applications appear when Argo CD reads the app-of-apps
             // folder; look again soon rather than at the next tick.
             afterCommit: lookAgain,
-            refs,
           }),
           deps.permissions,
         );
         const deployments = new AuthorizedDeploymentService(
           DefaultDeploymentService.create({
-            auth: deps.auth,
-            catalog,
-            config,
-            targets,
-            repositories,
-            writer,
-            store,
-            notifier,
+            ...writePath,
             registry: OciRegistryClient.fromConfig(config, {
               cache: deps.cache,
             }),
@@ -240,7 +236,6 @@ export const gitopsPlugin = createBackendPlugin({
                 .catch(error =>
                   logger.warn(`Could not refresh after a commit: ${error}`),
                 ),
-            refs,
           }),
           deps.permissions,
         );

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
@@ -20,6 +20,58 @@ export function exampleEntities(): Entity[] {
     entity.metadata.namespace ??= 'default';
     return entity;
   });
+}
+
+/** The entities with `annotations` added to those named `names`. */
+export function withAnnotations(
+  entities: Entity[],
+  names: string[],
+  annotations: Record<string, string>,
+): Entity[] {
+  return entities.map(e =>
+    names.includes(e.metadata.name)
+      ? {
+          ...e,
+          metadata: {
+            ...e.metadata,
+            annotations: { ...e.metadata.annotations, ...annotations },
+          },
+        }
+      : e,
+  );
+}
+
+/**
+ * The demo's entities and a copy of its manifests naming their images on
+ * another registry host (a registry stand-in), for image checks; the
+ * overlays of `services` in `environment` are rewritten.
+ */
+export function onRegistry(
+  host: string,
+  services: string[],
+  environment = 'dev',
+): { entities: Entity[]; seed: string } {
+  const entities = exampleEntities().map(e => {
+    const image = e.metadata.annotations?.['shipdeck.io/image'];
+    return image
+      ? withAnnotations([e], [e.metadata.name], {
+          'shipdeck.io/image': image.replace('registry.shop.example', host),
+        })[0]
+      : e;
+  });
+  const seed = mkdtempSync(join(tmpdir(), 'shipdeck-images-'));
+  cpSync(join(examplesDir, 'manifests'), seed, { recursive: true });
+  for (const service of services) {
+    const overlay = join(
+      seed,
+      `${service}/overlays/${environment}/kustomization.yaml`,
+    );
+    writeFileSync(
+      overlay,
+      readFileSync(overlay, 'utf8').replace('registry.shop.example', host),
+    );
+  }
+  return { entities, seed };
 }
 
 /** The demo's three environments; production by pull request, protected. */

@@ -5,7 +5,11 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exampleEntities, examplesDir } from '../__testUtils__/exampleBackend';
+import {
+  exampleEntities,
+  examplesDir,
+  withAnnotations,
+} from '../__testUtils__/exampleBackend';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { startExampleBackend } from '../__testUtils__/exampleBackend';
 
@@ -368,20 +372,9 @@ describe.each(databases.eachSupportedId())('deployments on %s', databaseId => {
     const scratch = mkdtempSync(join(tmpdir(), 'shipdeck-src-'));
     const seed = mkdtempSync(join(tmpdir(), 'shipdeck-src-seed-'));
     writeFileSync(join(seed, 'README.md'), '# cart\n');
-    const entities = exampleEntities().map(e =>
-      e.metadata.name === 'cart'
-        ? {
-            ...e,
-            metadata: {
-              ...e.metadata,
-              annotations: {
-                ...e.metadata.annotations,
-                'shipdeck.io/source-repo': 'local:cart-src',
-              },
-            },
-          }
-        : e,
-    );
+    const entities = withAnnotations(exampleEntities(), ['cart'], {
+      'shipdeck.io/source-repo': 'local:cart-src',
+    });
     const srcDir = join(scratch, 'cart-src.git');
     const { server, git } = await startExampleBackend({
       knex: await databases.init(databaseId),

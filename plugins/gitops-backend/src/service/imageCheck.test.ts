@@ -1,12 +1,8 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import {
-  exampleEntities,
-  examplesDir,
+  onRegistry,
   startExampleBackend,
 } from '../__testUtils__/exampleBackend';
 import { startRegistry } from '../__testUtils__/registryStandIn';
@@ -21,26 +17,7 @@ describe('image check before deploying', () => {
     const registry = await startRegistry({ 'shop/cart': ['1.13.0'] });
     try {
       // The demo's image names, but on the local registry stand-in.
-      const entities = exampleEntities().map(e => {
-        const annotations = { ...e.metadata.annotations };
-        if (annotations['shipdeck.io/image']) {
-          annotations['shipdeck.io/image'] = annotations[
-            'shipdeck.io/image'
-          ].replace('registry.shop.example', registry.host);
-        }
-        return { ...e, metadata: { ...e.metadata, annotations } };
-      });
-      // The seed files name the same images on the stand-in too.
-      const seed = mkdtempSync(join(tmpdir(), 'shipdeck-images-'));
-      cpSync(join(examplesDir, 'manifests'), seed, { recursive: true });
-      const overlay = join(seed, 'cart/overlays/dev/kustomization.yaml');
-      writeFileSync(
-        overlay,
-        readFileSync(overlay, 'utf8').replace(
-          'registry.shop.example',
-          registry.host,
-        ),
-      );
+      const { entities, seed } = onRegistry(registry.host, ['cart']);
       const { server, git } = await startExampleBackend({
         knex: await databases.init('SQLITE_3'),
         entities,

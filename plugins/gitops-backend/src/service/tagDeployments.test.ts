@@ -1,14 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
 import {
   exampleEntities,
-  examplesDir,
+  onRegistry,
   startExampleBackend,
+  withAnnotations,
 } from '../__testUtils__/exampleBackend';
 import { startRegistry } from '../__testUtils__/registryStandIn';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
@@ -26,22 +26,6 @@ function changedLines(git: (...args: string[]) => string) {
     .split('\n')
     .filter(l => /^[-+](?![-+])/.test(l));
 }
-
-const withSource = (entities: Entity[], names: string[], repo: string) =>
-  entities.map(e =>
-    names.includes(e.metadata.name)
-      ? {
-          ...e,
-          metadata: {
-            ...e.metadata,
-            annotations: {
-              ...e.metadata.annotations,
-              'shipdeck.io/source-repo': repo,
-            },
-          },
-        }
-      : e,
-  );
 
 describe.each(databases.eachSupportedId())(
   'deploy tags deploy the tagged build on %s',
@@ -89,11 +73,9 @@ describe.each(databases.eachSupportedId())(
       const srcDir = join(scratch, 'shop-src.git');
       const { server, git } = await startExampleBackend({
         knex: await databases.init(databaseId),
-        entities: withSource(
-          exampleEntities(),
-          ['cart', 'orders'],
-          'local:shop-src',
-        ),
+        entities: withAnnotations(exampleEntities(), ['cart', 'orders'], {
+          'shipdeck.io/source-repo': 'local:shop-src',
+        }),
         extraLocal: [{ name: 'shop-src', path: srcDir, seedFrom: seed }],
         // Versions are the short SHA in this organisation.
         gitops: config => ({ ...config, sourceVersionTemplate: 'git-{sha7}' }),
@@ -156,32 +138,10 @@ describe.each(databases.eachSupportedId())(
     it('checks that each tagged image exists before writing when asked', async () => {
       const registry = await startRegistry({ 'shop/cart': [COMMIT] });
       try {
-        const entities = exampleEntities().map(e => {
-          const annotations = { ...e.metadata.annotations };
-          const image = annotations['shipdeck.io/image'];
-          if (image) {
-            annotations['shipdeck.io/image'] = image.replace(
-              'registry.shop.example',
-              registry.host,
-            );
-          }
-          return { ...e, metadata: { ...e.metadata, annotations } };
-        });
-        const seed = mkdtempSync(join(tmpdir(), 'shipdeck-tag-images-'));
-        cpSync(join(examplesDir, 'manifests'), seed, { recursive: true });
-        for (const service of ['cart', 'orders']) {
-          const overlay = join(
-            seed,
-            `${service}/overlays/dev/kustomization.yaml`,
-          );
-          writeFileSync(
-            overlay,
-            readFileSync(overlay, 'utf8').replace(
-              'registry.shop.example',
-              registry.host,
-            ),
-          );
-        }
+        const { entities, seed } = onRegistry(registry.host, [
+          'cart',
+          'orders',
+        ]);
         const { server, git } = await startExampleBackend({
           knex: await databases.init(databaseId),
           entities,
