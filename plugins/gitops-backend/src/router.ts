@@ -409,6 +409,7 @@ export async function createRouter(options: {
     run: (
       target: Awaited<ReturnType<SyncService['locate']>>,
       body: unknown,
+      options: { credentials: BackstageCredentials },
     ) => ReturnType<SyncService['sync']>;
     schema: Parameters<typeof parseBody>[0];
   }> = [
@@ -416,42 +417,50 @@ export async function createRouter(options: {
       path: 'sync',
       actionType: 'sync',
       schema: syncBody,
-      run: (target, body) => {
+      run: (target, body, caller) => {
         const { environment: _environment, ...request } = parseBody(
           syncBody,
           body,
         );
-        return sync.sync(target, request);
+        return sync.sync(target, request, caller);
       },
     },
     {
       path: 'refresh',
       actionType: 'refresh',
       schema: refreshBody,
-      run: (target, body) =>
-        sync.refresh(target, { hard: parseBody(refreshBody, body).hard }),
+      run: (target, body, caller) =>
+        sync.refresh(
+          target,
+          { hard: parseBody(refreshBody, body).hard },
+          caller,
+        ),
     },
     {
       path: 'terminate',
       actionType: 'terminate',
       schema: terminateBody,
-      run: target => sync.terminate(target),
+      run: (target, _body, caller) => sync.terminate(target, caller),
     },
     {
       path: 'argocd-rollbacks',
       actionType: 'argocd-rollback',
       schema: argoRollbackBody,
-      run: (target, body) => {
+      run: (target, body, caller) => {
         const { historyId, prune } = parseBody(argoRollbackBody, body);
-        return sync.rollback(target, { historyId, prune });
+        return sync.rollback(target, { historyId, prune }, caller);
       },
     },
     {
       path: 'rollout-actions',
       actionType: 'rollout-action',
       schema: rolloutActionBody,
-      run: (target, body) =>
-        sync.rolloutAction(target, parseBody(rolloutActionBody, body).action),
+      run: (target, body, caller) =>
+        sync.rolloutAction(
+          target,
+          parseBody(rolloutActionBody, body).action,
+          caller,
+        ),
     },
   ];
   for (const action of argoActions) {
@@ -474,7 +483,9 @@ export async function createRouter(options: {
             const target = await sync.locate(entityRef, environment, {
               credentials,
             });
-            const outcome = await action.run(target, req.body);
+            const outcome = await action.run(target, req.body, {
+              credentials,
+            });
             const status =
               action.actionType === 'sync' && !(req.body as any)?.wait
                 ? 202

@@ -13,9 +13,11 @@ import {
   SyncService,
 } from './SyncService';
 
+type Options = { credentials: BackstageCredentials };
+
 /**
- * `gitops.sync` on the entity, checked when the target is located, so every
- * action below runs only for a target the caller may sync.
+ * `gitops.sync` on the entity, checked by every action before it reaches
+ * Argo CD, so no caller can act on a target it merely located.
  */
 export class AuthorizedSyncService implements SyncService {
   constructor(
@@ -23,40 +25,56 @@ export class AuthorizedSyncService implements SyncService {
     private readonly permissions: PermissionsService,
   ) {}
 
-  async locate(
-    ref: CompoundEntityRef,
-    environment: string,
-    options: { credentials: BackstageCredentials },
+  locate(ref: CompoundEntityRef, environment: string, options: Options) {
+    return this.inner.locate(ref, environment, options);
+  }
+
+  async sync(target: ArgoActionTarget, request: SyncRequest, options: Options) {
+    await this.#authorize(target, options);
+    return this.inner.sync(target, request, options);
+  }
+
+  async refresh(
+    target: ArgoActionTarget,
+    request: { hard?: boolean },
+    options: Options,
   ) {
-    const target = await this.inner.locate(ref, environment, options);
+    await this.#authorize(target, options);
+    return this.inner.refresh(target, request, options);
+  }
+
+  async terminate(target: ArgoActionTarget, options: Options) {
+    await this.#authorize(target, options);
+    return this.inner.terminate(target, options);
+  }
+
+  async rolloutAction(
+    target: ArgoActionTarget,
+    action: RolloutAction,
+    options: Options,
+  ) {
+    await this.#authorize(target, options);
+    return this.inner.rolloutAction(target, action, options);
+  }
+
+  async rollback(
+    target: ArgoActionTarget,
+    request: { historyId: number; prune?: boolean },
+    options: Options,
+  ) {
+    await this.#authorize(target, options);
+    return this.inner.rollback(target, request, options);
+  }
+
+  async #authorize(target: ArgoActionTarget, options: Options) {
     const [decision] = await this.permissions.authorize(
       [{ permission: gitopsSyncPermission, resourceRef: target.entityRef }],
       options,
     );
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(
-        `You may not sync ${target.entityRef} in ${environment}: ${gitopsSyncPermission.name} is needed`,
+        `You may not sync ${target.entityRef} in ${target.environment.name}: ${gitopsSyncPermission.name} is needed`,
       );
     }
-    return target;
-  }
-
-  sync(target: ArgoActionTarget, request: SyncRequest) {
-    return this.inner.sync(target, request);
-  }
-  refresh(target: ArgoActionTarget, request: { hard?: boolean }) {
-    return this.inner.refresh(target, request);
-  }
-  terminate(target: ArgoActionTarget) {
-    return this.inner.terminate(target);
-  }
-  rolloutAction(target: ArgoActionTarget, action: RolloutAction) {
-    return this.inner.rolloutAction(target, action);
-  }
-  rollback(
-    target: ArgoActionTarget,
-    request: { historyId: number; prune?: boolean },
-  ) {
-    return this.inner.rollback(target, request);
   }
 }

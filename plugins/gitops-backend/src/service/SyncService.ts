@@ -36,22 +36,33 @@ export interface ArgoActionTarget {
 
 type Options = { credentials: BackstageCredentials };
 
-/** Sync, refresh, terminate and rollout actions on an entity's Applications. */
+/**
+ * Sync, refresh, terminate and rollout actions on an entity's Applications.
+ * Every action takes the caller's credentials, so the permission check
+ * (AuthorizedSyncService) sits on the action itself.
+ */
 export interface SyncService {
+  /** Finds the entity's Application in an environment (a read: catalog read permission). */
   locate(
     entityRef: CompoundEntityRef,
     environment: string,
     options: Options,
   ): Promise<ArgoActionTarget>;
-  sync(target: ArgoActionTarget, request: SyncRequest): Promise<SyncOutcome>;
+  sync(
+    target: ArgoActionTarget,
+    request: SyncRequest,
+    options: Options,
+  ): Promise<SyncOutcome>;
   refresh(
     target: ArgoActionTarget,
     request: { hard?: boolean },
+    options: Options,
   ): Promise<SyncOutcome>;
-  terminate(target: ArgoActionTarget): Promise<SyncOutcome>;
+  terminate(target: ArgoActionTarget, options: Options): Promise<SyncOutcome>;
   rolloutAction(
     target: ArgoActionTarget,
     action: RolloutAction,
+    options: Options,
   ): Promise<SyncOutcome>;
   /**
    * Argo CD's own rollback to a history entry. Argo CD refuses it while
@@ -60,5 +71,6 @@ export interface SyncService {
   rollback(
     target: ArgoActionTarget,
     request: { historyId: number; prune?: boolean },
+    options: Options,
   ): Promise<SyncOutcome>;
 }
