@@ -123,6 +123,9 @@ export class DefaultManifestPublishService implements ManifestPublishService {
     const configured = this.targets.listEnvironments();
     const byName = new Map(configured.map(e => [e.name, e]));
     const seen = new Set<string>();
+    // Each YAML file's documents, parsed once: checked here, searched for
+    // the service's entity below.
+    const documents = new Map<string, unknown[]>();
     request.files.forEach((file, i) => {
       const field = `files[${i}].path`;
       checkPublishedPath(file.path, service, field);
@@ -136,7 +139,10 @@ export class DefaultManifestPublishService implements ManifestPublishService {
         );
       }
       if (/\.ya?ml$/.test(file.path)) {
-        checkYaml(file.content, `files[${i}].content (${file.path})`);
+        documents.set(
+          file.path,
+          parseYaml(file.content, `files[${i}].content (${file.path})`),
+        );
       }
       if (file.environment !== undefined && !byName.has(file.environment)) {
         throw new InputError(
@@ -192,7 +198,7 @@ export class DefaultManifestPublishService implements ManifestPublishService {
       service,
       entityExists: entity !== undefined,
       firstDeployments: this.#firstDeployments(
-        entity ?? publishedEntity(request.entityRef, files),
+        entity ?? publishedEntity(request.entityRef, documents),
         files,
       ),
       repository,
@@ -516,12 +522,10 @@ export class DefaultManifestPublishService implements ManifestPublishService {
  */
 function publishedEntity(
   ref: CompoundEntityRef,
-  files: PlannedFile[],
+  documents: Map<string, unknown[]>,
 ): Entity | undefined {
-  for (const file of files) {
-    if (!/\.ya?ml$/.test(file.path)) continue;
-    for (const doc of parseAllDocuments(file.content)) {
-      const value = doc.toJS({ maxAliasCount: 100 }) as Entity | undefined;
+  for (const values of documents.values()) {
+    for (const value of values as Array<Entity | undefined>) {
       if (
         value?.kind?.toLowerCase() === ref.kind.toLowerCase() &&
         value.metadata?.name === ref.name &&
@@ -545,18 +549,21 @@ function statusOf(
   return before === file.content ? 'unchanged' : 'updated';
 }
 
-/** Refuses YAML that does not parse, or that expands aliases without bound. */
-function checkYaml(text: string, field: string) {
-  for (const doc of parseAllDocuments(text)) {
+/**
+ * A YAML file's documents as values; refuses YAML that does not parse, or
+ * that expands aliases without bound.
+ */
+function parseYaml(text: string, field: string): unknown[] {
+  return parseAllDocuments(text).map(doc => {
     if (doc.errors.length) {
       throw new InputError(
         `${field} is not valid YAML: ${doc.errors[0].message}`,
       );
     }
     try {
-      doc.toJS({ maxAliasCount: 100 });
+      return doc.toJS({ maxAliasCount: 100 });
     } catch (error) {
       throw new InputError(`${field}: ${(error as Error).message}`);
     }
-  }
+  });
 }
