@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -8,12 +7,9 @@ import {
   createServiceFactory,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createEmulator } from '@shipdeck/argocd-emulator';
-import gitopsPlugin from '@shipdeck/plugin-gitops-backend';
 import { GitopsClient } from '@shipdeck/plugin-gitops-common';
-import { runAction } from './__testUtils__/gitopsBackend';
+import { runAction, startGitopsBackend } from './__testUtils__/gitopsBackend';
 import { createArgocdApplicationCreateAction } from './actions/argocdApplicationCreate';
 import { createArgocdSyncAction } from './actions/argocdSync';
 import { createGitopsDeployAction } from './actions/gitopsDeploy';
@@ -89,61 +85,44 @@ describe('a new service from generation to its first deployments', () => {
       },
     });
     const argocd = await emulator.start();
-    const backend = await startTestBackend({
+    const backend = await startGitopsBackend({
+      gitops: {
+        manifests: {
+          repo: 'local:demo',
+          path: '{service}/overlays/{env}',
+          local: [{ name: 'demo', path: repoDir, seedFrom: examples }],
+        },
+        argocd: {
+          instances: [{ name: 'local', url: argocd.url, token: 'token' }],
+        },
+      },
+      // As the catalog holds it once catalog:register has run.
+      entities: [
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: {
+            name: 'quotes',
+            namespace: 'default',
+            annotations: {
+              'shipdeck.io/image': 'registry.shop.example/shop/quotes',
+              'argocd/app-name': 'quotes',
+            },
+          },
+          spec: { type: 'service', owner: 'group:default/team-shop' },
+        },
+      ],
       features: [
-        gitopsPlugin,
         createServiceFactory({
           service: coreServices.scheduler,
           deps: {},
           factory: () => scheduler as unknown as SchedulerService,
         }),
-        mockServices.rootConfig.factory({
-          data: {
-            gitops: {
-              environments: [
-                { name: 'dev' },
-                { name: 'staging' },
-                { name: 'production', pullRequest: true, protected: true },
-              ],
-              manifests: {
-                repo: 'local:demo',
-                path: '{service}/overlays/{env}',
-                local: [{ name: 'demo', path: repoDir, seedFrom: examples }],
-              },
-              argocd: {
-                instances: [{ name: 'local', url: argocd.url, token: 'token' }],
-              },
-            },
-          },
-        }),
-        // As the catalog holds it once catalog:register has run.
-        catalogServiceMock.factory({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: {
-                name: 'quotes',
-                namespace: 'default',
-                annotations: {
-                  'shipdeck.io/image': 'registry.shop.example/shop/quotes',
-                  'argocd/app-name': 'quotes',
-                },
-              },
-              spec: { type: 'service', owner: 'group:default/team-shop' },
-            },
-          ],
-        }),
       ],
     });
-    const { port } = backend.server.address() as AddressInfo;
-    const baseUrl = async (id: string) => `http://localhost:${port}/api/${id}`;
-    actionOptions = {
-      auth: mockServices.auth(),
-      discovery: { getBaseUrl: baseUrl, getExternalBaseUrl: baseUrl },
-    };
+    actionOptions = backend.options;
     client = new GitopsClient({
-      discoveryApi: { getBaseUrl: baseUrl },
+      discoveryApi: { getBaseUrl: backend.baseUrl },
       fetchApi: {
         fetch: (url, init) =>
           fetch(url, {

@@ -1,4 +1,5 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import gitopsPlugin from '@shipdeck/plugin-gitops-backend';
@@ -8,9 +9,17 @@ import { AddressInfo } from 'node:net';
 
 /**
  * The real gitops backend with dev, staging and production (pull requests,
- * protected), and the options an action factory takes to reach it.
+ * protected), and the options an action factory takes to reach it. Tests
+ * that need more add gitops config (a manifest repository, Argo CD), catalog
+ * entities or service factories.
  */
-export async function startGitopsBackend() {
+export async function startGitopsBackend(
+  extra: {
+    gitops?: Record<string, unknown>;
+    entities?: Entity[];
+    features?: Parameters<typeof startTestBackend>[0]['features'];
+  } = {},
+) {
   const backend = await startTestBackend({
     features: [
       gitopsPlugin,
@@ -22,15 +31,18 @@ export async function startGitopsBackend() {
               { name: 'staging' },
               { name: 'production', pullRequest: true, protected: true },
             ],
+            ...extra.gitops,
           },
         },
       }),
-      catalogServiceMock.factory({ entities: [] }),
+      catalogServiceMock.factory({ entities: extra.entities ?? [] }),
+      ...(extra.features ?? []),
     ],
   });
   const { port } = backend.server.address() as AddressInfo;
   const baseUrl = async (id: string) => `http://localhost:${port}/api/${id}`;
   return {
+    baseUrl,
     options: {
       auth: mockServices.auth(),
       discovery: { getBaseUrl: baseUrl, getExternalBaseUrl: baseUrl },
