@@ -179,26 +179,6 @@ export async function createRouter(options: {
     );
   }
 
-  /** A deployment plan, written: {@link mutate} with the deployment's audit meta. */
-  const executePlan =
-    (plan: (credentials: BackstageCredentials) => Promise<DeploymentPlan>) =>
-    async (credentials: BackstageCredentials) => {
-      const outcome: DeploymentOutcome = await deployments.execute(
-        await plan(credentials),
-        { credentials },
-      );
-      return {
-        outcome,
-        meta: {
-          changeSetId: outcome.changeSetId,
-          deploymentIds: outcome.deployments.map(d => d.id),
-          commitSha: outcome.commitSha,
-          pullRequest: outcome.pullRequest?.url,
-          unchanged: outcome.unchanged,
-        },
-      };
-    };
-
   /**
    * A mutation with `dryRun: true`: the same parsing, planning and
    * authorization (so the same 400 and 403), then the diff it would write.
@@ -237,25 +217,51 @@ export async function createRouter(options: {
     res: express.Response,
     actionType: string,
     meta: Record<string, unknown>,
-    plan: (credentials: BackstageCredentials) => Promise<DeploymentPlan>,
+    run: {
+      preview: Parameters<typeof preview>[4];
+      execute: Parameters<typeof mutate>[4];
+    },
   ) {
     if (isDryRun(req)) {
-      await preview(req, res, actionType, meta, async credentials => {
-        const result = await deployments.preview(await plan(credentials), {
-          credentials,
-        });
-        return {
-          body: result,
-          meta: {
-            unchanged: result.unchanged,
-            paths: result.changes.map(c => c.path),
-          },
-        };
-      });
+      await preview(req, res, actionType, meta, run.preview);
     } else {
-      await mutate(req, res, actionType, meta, executePlan(plan));
+      await mutate(req, res, actionType, meta, run.execute);
     }
   }
+
+  /** A deployment plan, previewed or written, with the deployment's audit meta. */
+  const deploymentRun = (
+    plan: (credentials: BackstageCredentials) => Promise<DeploymentPlan>,
+  ) => ({
+    preview: async (credentials: BackstageCredentials) => {
+      const result = await deployments.preview(await plan(credentials), {
+        credentials,
+      });
+      return {
+        body: result,
+        meta: {
+          unchanged: result.unchanged,
+          paths: result.changes.map(c => c.path),
+        },
+      };
+    },
+    execute: async (credentials: BackstageCredentials) => {
+      const outcome: DeploymentOutcome = await deployments.execute(
+        await plan(credentials),
+        { credentials },
+      );
+      return {
+        outcome,
+        meta: {
+          changeSetId: outcome.changeSetId,
+          deploymentIds: outcome.deployments.map(d => d.id),
+          commitSha: outcome.commitSha,
+          pullRequest: outcome.pullRequest?.url,
+          unchanged: outcome.unchanged,
+        },
+      };
+    },
+  });
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -329,17 +335,26 @@ export async function createRouter(options: {
           res,
           mutation.actionType,
           { entityRef, ...req.body },
-          credentials => mutation.plan(entityRef, req.body, credentials),
+          deploymentRun(credentials =>
+            mutation.plan(entityRef, req.body, credentials),
+          ),
         );
       },
     );
   }
 
   router.post('/releases', async (req, res) => {
-    await mutateOrPreview(req, res, 'release', { ...req.body }, credentials =>
-      deployments.planRelease(withoutDryRun(parseBody(releaseBody, req.body)), {
-        credentials,
-      }),
+    await mutateOrPreview(
+      req,
+      res,
+      'release',
+      { ...req.body },
+      deploymentRun(credentials =>
+        deployments.planRelease(
+          withoutDryRun(parseBody(releaseBody, req.body)),
+          { credentials },
+        ),
+      ),
     );
   });
 
@@ -349,11 +364,12 @@ export async function createRouter(options: {
       res,
       'tag-deployment',
       { ...req.body },
-      credentials =>
+      deploymentRun(credentials =>
         deployments.planTagDeployment(
           withoutDryRun(parseBody(tagDeploymentBody, req.body)),
           { credentials },
         ),
+      ),
     );
   });
 
@@ -374,30 +390,26 @@ export async function createRouter(options: {
           { entityRef, ...withoutDryRun(parseBody(publishBody, req.body)) },
           { credentials },
         );
-      if (isDryRun(req)) {
-        await preview(req, res, 'publish', meta, async credentials => {
+      await mutateOrPreview(req, res, 'publish', meta, {
+        preview: async credentials => {
           const result = await manifests.preview(await plan(credentials), {
             credentials,
           });
+          return { body: result, meta: { unchanged: result.unchanged } };
+        },
+        execute: async credentials => {
+          const outcome = await manifests.publish(await plan(credentials), {
+            credentials,
+          });
           return {
-            body: result,
-            meta: { unchanged: result.unchanged },
+            outcome,
+            meta: {
+              commitSha: outcome.commitSha,
+              pullRequest: outcome.pullRequest?.url,
+              unchanged: outcome.unchanged,
+            },
           };
-        });
-        return;
-      }
-      await mutate(req, res, 'publish', meta, async credentials => {
-        const outcome = await manifests.publish(await plan(credentials), {
-          credentials,
-        });
-        return {
-          outcome,
-          meta: {
-            commitSha: outcome.commitSha,
-            pullRequest: outcome.pullRequest?.url,
-            unchanged: outcome.unchanged,
-          },
-        };
+        },
       });
     },
   );
