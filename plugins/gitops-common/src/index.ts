@@ -10,3 +10,4 @@ export * from './types';
 export * from './entityRefs';
 export * from './client';
 export * from './overviewRows';
+export * from './deploymentStatus';

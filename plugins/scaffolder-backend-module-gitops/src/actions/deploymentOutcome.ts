@@ -3,17 +3,10 @@ import {
   DeploymentOutcome,
   DeploymentRecord,
   GitopsApi,
+  isFinalDeploymentStatus,
 } from '@shipdeck/plugin-gitops-common';
 import { z as zod } from 'zod/v3';
 import { commitSha, commitUrl, pullRequestUrl } from './outputProperties';
-
-const FINAL: DeploymentRecord['status'][] = [
-  'healthy',
-  'degraded',
-  'failed',
-  'superseded',
-  'abandoned',
-];
 
 /** The outputs gitops:deploy and gitops:promote share, for a next step to use. */
 export const deploymentOutputs = {
@@ -62,7 +55,10 @@ export async function followDeployment(
       );
     }
     logged = current.steps.length;
-    if (FINAL.includes(current.status) || current.status === 'pr-opened') {
+    if (
+      isFinalDeploymentStatus(current.status) ||
+      current.status === 'pr-opened'
+    ) {
       return current;
     }
     if (Date.now() >= deadline) {

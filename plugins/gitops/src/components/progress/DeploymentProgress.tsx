@@ -13,6 +13,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import CloseIcon from '@material-ui/icons/Close';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
+  isFinalDeploymentStatus,
   DeploymentRecord,
   GITOPS_SIGNAL_CHANNEL,
   GitopsSignal,
@@ -23,13 +24,6 @@ import { actorName, displayVersion, errorMessage } from '../format';
 /** Polling while a deployment moves; signals make it immediate when present. */
 export const PROGRESS_POLL_MS = 2_000;
 
-const TERMINAL = new Set([
-  'healthy',
-  'degraded',
-  'failed',
-  'superseded',
-  'abandoned',
-]);
 const LABELS: Record<string, string> = {
   requested: 'Requested',
   committed: 'Committed',
@@ -95,7 +89,7 @@ export function DeploymentProgress(props: {
   );
   const { lastSignal } = useSignal<GitopsSignal>(GITOPS_SIGNAL_CHANNEL);
   const record = state.value;
-  const finished = record ? TERMINAL.has(record.status) : false;
+  const finished = record ? isFinalDeploymentStatus(record.status) : false;
   const { retry } = state;
   const { onUpdate } = props;
 
