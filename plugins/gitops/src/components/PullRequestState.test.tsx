@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/test-utils';
 import { EntityEnvironment } from '@shipdeck/plugin-gitops-common';
 import { environments } from '../__testUtils__/fixtures';
-import { EnvironmentStage } from './EnvironmentStage';
+import { EnvironmentStage } from './entity/EnvironmentStage';
 import { TimelineEventItem } from './timeline/TimelineEventItem';
 
 const production = environments.environments.find(

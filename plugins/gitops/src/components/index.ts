@@ -1,2 +1,1 @@
-export { DeploymentsContent } from './DeploymentsContent';
-export { DeploymentsCard } from './DeploymentsCard';
+export { DeploymentsContent, DeploymentsCard } from './entity';

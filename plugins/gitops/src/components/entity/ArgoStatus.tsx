@@ -8,9 +8,9 @@ import {
   EnvironmentStatus,
   OperationHook,
 } from '@shipdeck/plugin-gitops-common';
-import { HookList } from './HookList';
-import { ago, displayVersion } from './format';
-import { HEALTH_ICON } from './statusIcons';
+import { HookList } from '../HookList';
+import { ago, displayVersion } from '../format';
+import { HEALTH_ICON } from '../statusIcons';
 
 /** Health as a Backstage status icon and its word, e.g. for one-line views. */
 export function HealthStatus(props: { status?: EnvironmentStatus }) {

@@ -18,8 +18,8 @@ import {
   GITOPS_SIGNAL_CHANNEL,
   GitopsSignal,
 } from '@shipdeck/plugin-gitops-common';
-import { gitopsApiRef } from '../../api';
-import { actorName, displayVersion, errorMessage } from '../format';
+import { gitopsApiRef } from '../../../api';
+import { actorName, displayVersion, errorMessage } from '../../format';
 
 /** Polling while a deployment moves; signals make it immediate when present. */
 export const PROGRESS_POLL_MS = 2_000;

@@ -4,10 +4,10 @@ import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { EntityEnvironment } from '@shipdeck/plugin-gitops-common';
-import { ago, describeDeployment, strategyLabel } from './format';
+import { ago, describeDeployment, strategyLabel } from '../format';
 import { ArgoStatus } from './ArgoStatus';
-import { EnvironmentFlags } from './EnvironmentFlags';
-import { PullRequestState } from './PullRequestState';
+import { EnvironmentFlags } from '../EnvironmentFlags';
+import { PullRequestState } from '../PullRequestState';
 
 const useStyles = makeStyles(theme => ({
   stage: {

@@ -1,19 +1,22 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import {
   mockApis,
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import {
   GitopsApi,
   EntityEnvironmentsResponse,
+  GITOPS_SIGNAL_CHANNEL,
 } from '@shipdeck/plugin-gitops-common';
-import { entity, environments } from '../__testUtils__/fixtures';
-import { gitopsApiRef } from '../api';
-import { mockGitopsApi } from '../__testUtils__/mockGitopsApi';
-import { EntityGitopsCard, EntityGitopsContent } from '../plugin';
+import { entity, environments } from '../../__testUtils__/fixtures';
+import { gitopsApiRef } from '../../api';
+import { mockGitopsApi } from '../../__testUtils__/mockGitopsApi';
+import { EntityGitopsCard, EntityGitopsContent } from '../../plugin';
 
 function api(
   getEntityEnvironments: GitopsApi['getEntityEnvironments'],
@@ -30,12 +33,17 @@ function api(
   });
 }
 
-async function render(element: JSX.Element, gitopsApi: GitopsApi) {
+async function render(
+  element: JSX.Element,
+  gitopsApi: GitopsApi,
+  signalApi?: SignalApi,
+) {
   return renderInTestApp(
     <TestApiProvider
       apis={[
         [gitopsApiRef, gitopsApi],
         [permissionApiRef, mockApis.permission()],
+        ...(signalApi ? [[signalApiRef, signalApi] as const] : []),
       ]}
     >
       <EntityProvider entity={entity}>{element}</EntityProvider>
@@ -285,6 +293,44 @@ describe('EntityGitopsCard', () => {
     expect(
       screen.getByRole('link', { name: /Open the Deployments tab/ }),
     ).toHaveAttribute('href', expect.stringMatching(/deployments$/));
+  });
+
+  it('is live like the tab: a signal about the entity shows the new deployment, without a spinner in between', async () => {
+    const listeners: Array<(message: any) => void> = [];
+    const signalApi: SignalApi = {
+      subscribe: (channel, onMessage) => {
+        expect(channel).toBe(GITOPS_SIGNAL_CHANNEL);
+        listeners.push(onMessage as (message: any) => void);
+        return { unsubscribe: () => {} };
+      },
+    };
+    let answer = environments;
+    await render(
+      <EntityGitopsCard />,
+      api(async () => answer),
+      signalApi,
+    );
+    const list = await screen.findByRole('list', { name: 'Environments' });
+    expect(list).toHaveTextContent('dev — not seen in Argo CDdirect commit');
+    const staging = environments.environments[1];
+    answer = {
+      ...environments,
+      environments: environments.environments.map((e, i) =>
+        i === 0 ? { ...e, lastDeployment: staging.lastDeployment } : e,
+      ),
+    };
+    act(() =>
+      listeners.forEach(l => l({ entityRef: stringifyEntityRef(entity) })),
+    );
+    expect(screen.queryByRole('progressbar')).not.toBeInTheDocument();
+    expect(
+      await within(list).findByText(/^1\.0\.0 → 1\.1\.0 by alice/, {
+        selector: 'p',
+      }),
+    ).toBeInTheDocument();
+    expect(within(list).getAllByText(/1\.0\.0 → 1\.1\.0 by alice/)).toHaveLength(
+      2,
+    );
   });
 
   it('says what failed, and what to add when the entity is not set up', async () => {

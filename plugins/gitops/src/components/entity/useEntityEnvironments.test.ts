@@ -1,6 +1,6 @@
 import { EntityEnvironmentsResponse } from '@shipdeck/plugin-gitops-common';
 import { environments } from '../../__testUtils__/fixtures';
-import { isAwaitingApplication, isBusy } from './useLiveEntityEnvironments';
+import { isAwaitingApplication, isBusy } from './useEntityEnvironments';
 
 const withStatus = (
   health: 'Healthy' | 'Progressing',

@@ -11,8 +11,8 @@ import {
   EntityEnvironment,
   RolloutAction,
 } from '@shipdeck/plugin-gitops-common';
-import { gitopsApiRef } from '../../api';
-import { displayVersion, errorMessage } from '../format';
+import { gitopsApiRef } from '../../../api';
+import { displayVersion, errorMessage } from '../../format';
 import { DeployDialog } from './DeployDialog';
 import { PromoteDialog } from './PromoteDialog';
 import { RollbackDialog } from './RollbackDialog';

@@ -7,20 +7,22 @@ import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
-import { MissingGitopsSetup } from './MissingGitopsSetup';
+import { MissingGitopsSetup } from '../MissingGitopsSetup';
 import { useEntityEnvironments } from './useEntityEnvironments';
-import { ago, describeDeployment, displayVersion } from './format';
+import { ago, describeDeployment, displayVersion } from '../format';
 import { HealthStatus } from './ArgoStatus';
 
-/** Overview card: one line per environment, linking to the Deployments tab. */
+/**
+ * Overview card: one line per environment, linking to the Deployments tab.
+ * Live like the tab (the same hook): a refetch keeps what is shown, so the
+ * card never flashes a spinner while it looks again.
+ */
 export function DeploymentsCard() {
-  const { value, loading, error } = useEntityEnvironments();
+  const { value, error } = useEntityEnvironments();
   let content;
-  if (loading) {
-    content = <Progress />;
-  } else if (error) {
-    content = <ResponseErrorPanel error={error} />;
-  } else if (!value?.managed) {
+  if (!value) {
+    content = error ? <ResponseErrorPanel error={error} /> : <Progress />;
+  } else if (!value.managed) {
     content = <MissingGitopsSetup />;
   } else {
     content = (

@@ -11,9 +11,9 @@ import {
   EntityEnvironment,
   TimelineEvent,
 } from '@shipdeck/plugin-gitops-common';
-import { gitopsApiRef } from '../../api';
+import { gitopsApiRef } from '../../../api';
 import { ChangeDialog } from './ChangeDialog';
-import { actorName, ago, displayVersion, errorMessage } from '../format';
+import { actorName, ago, displayVersion, errorMessage } from '../../format';
 
 interface EarlierVersion {
   version: string;

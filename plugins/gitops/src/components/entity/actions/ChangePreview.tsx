@@ -2,7 +2,7 @@ import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { DeploymentPreview } from '@shipdeck/plugin-gitops-common';
-import { displayVersion } from '../format';
+import { displayVersion } from '../../format';
 
 const useStyles = makeStyles(theme => ({
   diff: {

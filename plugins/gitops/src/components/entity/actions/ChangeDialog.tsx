@@ -12,10 +12,10 @@ import {
   DeploymentPreview,
   DeploymentRequest,
 } from '@shipdeck/plugin-gitops-common';
-import { gitopsApiRef } from '../../api';
+import { gitopsApiRef } from '../../../api';
 import { ChangePreview } from './ChangePreview';
 import { newIdempotencyKey } from './validation';
-import { errorMessage } from '../format';
+import { errorMessage } from '../../format';
 
 type Stage =
   | { name: 'form' }

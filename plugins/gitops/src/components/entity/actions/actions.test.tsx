@@ -15,9 +15,9 @@ import {
   EntityEnvironmentsResponse,
   GitopsApi,
 } from '@shipdeck/plugin-gitops-common';
-import { gitopsApiRef } from '../../api';
-import { entity, environments } from '../../__testUtils__/fixtures';
-import { mockGitopsApi } from '../../__testUtils__/mockGitopsApi';
+import { gitopsApiRef } from '../../../api';
+import { entity, environments } from '../../../__testUtils__/fixtures';
+import { mockGitopsApi } from '../../../__testUtils__/mockGitopsApi';
 import { DeploymentsContent } from '../DeploymentsContent';
 import { gitRefProblem, versionProblem } from './validation';
 import { earlierVersions } from './RollbackDialog';

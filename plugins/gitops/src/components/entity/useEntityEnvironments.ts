@@ -70,7 +70,7 @@ export function fingerprint(value: EntityEnvironmentsResponse): string {
  * `version` counts the answers that changed something, so views below
  * (timeline, metrics) reload only then.
  */
-export function useLiveEntityEnvironments() {
+export function useEntityEnvironments() {
   const { entity } = useEntity();
   const api = useApi(gitopsApiRef);
   const entityRef = stringifyEntityRef(entity);

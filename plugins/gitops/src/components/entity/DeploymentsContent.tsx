@@ -10,15 +10,15 @@ import {
   SHIPDECK_ANNOTATIONS,
 } from '@shipdeck/plugin-gitops-common';
 import { EnvironmentStage } from './EnvironmentStage';
-import { MissingGitopsSetup } from './MissingGitopsSetup';
+import { MissingGitopsSetup } from '../MissingGitopsSetup';
 import { StageActions } from './actions/StageActions';
 import { useGitopsPermissions } from './actions/useGitopsPermissions';
-import { LoadFailed } from './LoadFailed';
-import { useLiveEntityEnvironments } from './live/useLiveEntityEnvironments';
+import { LoadFailed } from '../LoadFailed';
+import { useEntityEnvironments } from './useEntityEnvironments';
 import { DeploymentProgress } from './progress/DeploymentProgress';
-import { EntityTimeline } from './timeline';
-import { DeploymentMetrics } from './metrics';
-import { ago, errorMessage } from './format';
+import { EntityTimeline } from '../timeline';
+import { DeploymentMetrics } from '../metrics';
+import { ago, errorMessage } from '../format';
 
 /**
  * The entity's "Deployments" tab: its environments as a pipeline with what
@@ -27,7 +27,7 @@ import { ago, errorMessage } from './format';
  */
 export function DeploymentsContent() {
   const { entity } = useEntity();
-  const live = useLiveEntityEnvironments();
+  const live = useEntityEnvironments();
   const permissions = useGitopsPermissions(live.entityRef);
   const alertApi = useApi(alertApiRef);
   const [tracked, setTracked] = useState<string[]>([]);

@@ -1,0 +1,2 @@
+export { DeploymentsContent } from './DeploymentsContent';
+export { DeploymentsCard } from './DeploymentsCard';
