@@ -19,6 +19,7 @@ import {
   MergeOutcome,
   MetricsResponse,
   OverviewFilter,
+  OverviewPage,
   OverviewResponse,
   RolloutAction,
   TimelineQuery,
@@ -112,7 +113,11 @@ export interface GitopsApi {
     entity: EntityRefLike,
     query?: TimelineQuery,
   ): Promise<TimelineResponse>;
-  getOverview(filter?: OverviewFilter): Promise<OverviewResponse>;
+  /** One page of services (the backend's default size without `page`). */
+  getOverview(
+    filter?: OverviewFilter,
+    page?: OverviewPage,
+  ): Promise<OverviewResponse>;
   getMetrics(query?: {
     entity?: EntityRefLike;
     days?: number;
@@ -281,8 +286,11 @@ export class GitopsClient implements GitopsApi {
     );
   }
 
-  async getOverview(filter: OverviewFilter = {}): Promise<OverviewResponse> {
-    return this.#call('GET', `/overview${queryString({ ...filter })}`);
+  async getOverview(
+    filter: OverviewFilter = {},
+    page: OverviewPage = {},
+  ): Promise<OverviewResponse> {
+    return this.#call('GET', `/overview${queryString({ ...filter, ...page })}`);
   }
 
   async getMetrics(
