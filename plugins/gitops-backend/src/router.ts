@@ -41,6 +41,7 @@ import {
   rolloutActionBody,
   argoRollbackBody,
   timelineQuery,
+  timelineChangesQuery,
   overviewQuery,
   metricsQuery,
 } from './service/requestSchemas';
@@ -533,6 +534,13 @@ export async function createRouter(options: {
     );
   });
 
+  router.get('/entities/:namespace/:kind/:name/changes', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const entityRef = parseEntityParams(req.params);
+    const query = parseQuery(timelineChangesQuery, req.query);
+    res.json(await timeline.getChanges(entityRef, query, { credentials }));
+  });
+
   router.get('/overview', async (req, res) => {
     const credentials = await credentialsOf(req);
     res.json(
@@ -544,15 +552,14 @@ export async function createRouter(options: {
 
   router.get('/metrics', async (req, res) => {
     const credentials = await credentialsOf(req);
-    const query = parseQuery(metricsQuery, req.query);
+    const { entity, days, ...selection } = parseQuery(metricsQuery, req.query);
     res.json(
       await metrics.getMetrics(
         {
+          ...selection,
           entityRef:
-            query.entity !== undefined
-              ? parseEntityQuery(query.entity)
-              : undefined,
-          days: query.days ?? 30,
+            entity !== undefined ? parseEntityQuery(entity) : undefined,
+          days: days ?? 30,
         },
         { credentials },
       ),

@@ -19,9 +19,10 @@ import {
   MergeOutcome,
   MetricsResponse,
   OverviewFilter,
-  OverviewPage,
   OverviewResponse,
   RolloutAction,
+  TimelineChangesQuery,
+  TimelineChangesResponse,
   TimelineQuery,
   TimelineResponse,
 } from './types';
@@ -113,15 +114,26 @@ export interface GitopsApi {
     entity: EntityRefLike,
     query?: TimelineQuery,
   ): Promise<TimelineResponse>;
-  /** One page of services (the backend's default size without `page`). */
-  getOverview(
-    filter?: OverviewFilter,
-    page?: OverviewPage,
-  ): Promise<OverviewResponse>;
-  getMetrics(query?: {
-    entity?: EntityRefLike;
-    days?: number;
-  }): Promise<MetricsResponse>;
+  /** The entity's timeline of changes, each with its Argo CD events. */
+  getTimelineChanges(
+    entity: EntityRefLike,
+    query?: TimelineChangesQuery,
+  ): Promise<TimelineChangesResponse>;
+  getOverview(filter?: OverviewFilter): Promise<OverviewResponse>;
+  getMetrics(query?: MetricsQuery): Promise<MetricsResponse>;
+}
+/**
+ * What `GET /metrics` covers: one entity, or every entity the caller may see
+ * narrowed like the overview (owner, system, environment).
+ *
+ * @public
+ */
+export interface MetricsQuery {
+  entity?: EntityRefLike;
+  days?: number;
+  owner?: string;
+  system?: string;
+  environment?: string;
 }
 
 /**
@@ -286,23 +298,39 @@ export class GitopsClient implements GitopsApi {
     );
   }
 
-  async getOverview(
-    filter: OverviewFilter = {},
-    page: OverviewPage = {},
-  ): Promise<OverviewResponse> {
-    return this.#call('GET', `/overview${queryString({ ...filter, ...page })}`);
+  async getTimelineChanges(
+    entity: EntityRefLike,
+    query: TimelineChangesQuery = {},
+  ): Promise<TimelineChangesResponse> {
+    return this.#call(
+      'GET',
+      `${entityPath(entity)}/changes${queryString({
+        environment: query.environment,
+        kinds: query.kinds?.length ? query.kinds.join(',') : undefined,
+        before: query.before,
+        limit: query.limit,
+      })}`,
+    );
   }
 
-  async getMetrics(
-    query: { entity?: EntityRefLike; days?: number } = {},
-  ): Promise<MetricsResponse> {
+  async getOverview(filter: OverviewFilter = {}): Promise<OverviewResponse> {
+    return this.#call('GET', `/overview${queryString({ ...filter })}`);
+  }
+
+  async getMetrics(query: MetricsQuery = {}): Promise<MetricsResponse> {
     const entity =
       typeof query.entity === 'object'
         ? stringifyEntityRef(query.entity)
         : query.entity;
     return this.#call(
       'GET',
-      `/metrics${queryString({ entity, days: query.days })}`,
+      `/metrics${queryString({
+        entity,
+        days: query.days,
+        owner: query.owner,
+        system: query.system,
+        environment: query.environment,
+      })}`,
     );
   }
 

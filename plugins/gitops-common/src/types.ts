@@ -236,6 +236,13 @@ export interface TimelineEvent {
   toVersion?: string;
   /** The Shipdeck deployment this event belongs to, matched by revision. */
   deploymentId?: string;
+  /**
+   * What the event moved, as data rather than text: the health before and
+   * after (`health`), the sync status (`sync-status`), the operation phase
+   * (`operation`, `operation-started`). Absent on deployment records and on
+   * events stored before it was recorded.
+   */
+  state?: { from?: string; to: string };
   links: Array<{ title: string; url: string }>;
   /**
    * A deployment still waiting for its pull request: where review and
@@ -257,6 +264,116 @@ export interface TimelineResponse {
 }
 
 /**
+ * What kind of change a timeline entry is: a Shipdeck deployment (deploy,
+ * promotion, rollback or release), an Argo CD sync that did not come from
+ * Shipdeck, a health incident (Degraded or Missing until Healthy again), or
+ * Argo CD status changes that belong to none of these (drift, a restart).
+ *
+ * @public
+ */
+export type TimelineChangeKind = 'deployment' | 'sync' | 'incident' | 'status';
+
+/**
+ * Every {@link TimelineChangeKind}, in the order the timeline's filters list them.
+ *
+ * @public
+ */
+export const TIMELINE_CHANGE_KINDS: readonly TimelineChangeKind[] = [
+  'deployment',
+  'sync',
+  'incident',
+  'status',
+];
+
+/**
+ * How a change went, for icon and colour at a glance.
+ *
+ * @public
+ */
+export type TimelineChangeOutcome =
+  /** Rolled out and healthy (a deployment or an outside sync). */
+  | 'healthy'
+  /** Still moving: committed, syncing, progressing. */
+  | 'in-progress'
+  /** Waiting for its pull request. */
+  | 'waiting'
+  | 'degraded'
+  | 'failed'
+  | 'superseded'
+  | 'abandoned'
+  /** An incident that has not ended. */
+  | 'ongoing'
+  /** An incident that ended Healthy. */
+  | 'restored'
+  /** Status changes that left the Application out of sync. */
+  | 'out-of-sync'
+  /** Status changes with nothing to worry about. */
+  | 'info';
+
+/**
+ * One entry of an entity's timeline of changes, with the Argo CD events that
+ * belong to it.
+ *
+ * @public
+ */
+export interface TimelineChange {
+  /** `deployment:<id>`, or `<kind>:<id of its first Argo CD event>`. */
+  id: string;
+  kind: TimelineChangeKind;
+  environment: string;
+  /** When it started: the record's creation, or its first Argo CD event. */
+  at: string;
+  /** When its last event happened (an incident: when it was Healthy again). */
+  endedAt?: string;
+  /** An incident that ended: from Degraded (or Missing) to Healthy. */
+  durationSeconds?: number;
+  outcome: TimelineChangeOutcome;
+  summary: string;
+  /** A deployment's action. */
+  action?: DeploymentRecord['action'];
+  /** The record's status, for a deployment. */
+  status?: DeploymentRecord['status'];
+  actor?: string;
+  /** The Git revision it deployed. */
+  revision?: string;
+  fromVersion?: string;
+  toVersion?: string;
+  deploymentId?: string;
+  changeSetId?: string;
+  /** A deployment's steps (committed, synced, healthy…). */
+  steps?: DeploymentStep[];
+  links: Array<{ title: string; url: string }>;
+  /** A deployment waiting for its pull request: review and checks. */
+  pullRequest?: PullRequestInfo;
+  /** The Argo CD events that belong to it, oldest first. */
+  events: TimelineEvent[];
+}
+
+/**
+ * Filters and paging of an entity's timeline of changes.
+ *
+ * @public
+ */
+export interface TimelineChangesQuery {
+  environment?: string;
+  kinds?: TimelineChangeKind[];
+  /** A change's `at`: only changes that started earlier. */
+  before?: string;
+  limit?: number;
+}
+
+/**
+ * Response of `GET /entities/{namespace}/{kind}/{name}/changes`.
+ *
+ * @public
+ */
+export interface TimelineChangesResponse {
+  changes: TimelineChange[];
+  /** Pass as `before` to get the next, older page; absent on the last page. */
+  nextBefore?: string;
+}
+
+/**
  * One row of the on-call overview: a service in an environment.
  *
  * @public
@@ -270,81 +387,18 @@ export interface OverviewRow {
   order: number;
   status?: EnvironmentStatus;
   statusError?: string;
-  lastDeployment?: OverviewDeployment;
+  lastDeployment?: DeploymentRecord;
   argocdUrl?: string;
-  /** Runs another version than the environment it promotes from. */
-  lag?: EnvironmentLag;
-  /** OutOfSync with no Shipdeck change in flight (see `assessLag`). */
-  drifted?: boolean;
 }
 
 /**
- * The latest deployment of a target as the overview shows it: who changed
- * what and when. The backend leaves out its steps (they are on the entity
- * page), the largest part of a record.
- *
- * @public
- */
-export type OverviewDeployment = Omit<DeploymentRecord, 'steps'> & {
-  steps?: DeploymentRecord['steps'];
-};
-
-/**
- * Counts over every row that matches the overview's filters, on every page.
- *
- * @public
- */
-export interface OverviewCounts {
-  targets: number;
-  services: number;
-  problems: number;
-  degraded: number;
-  /** No Application seen (and not awaiting review), or health Missing. */
-  missing: number;
-  awaitingReview: number;
-  outOfSync: number;
-  progressing: number;
-  stale: number;
-  bySeverity: Record<OverviewSeverity, number>;
-}
-
-/**
- * How loudly a target should speak: its colour and its part of the summary bar.
- *
- * @public
- */
-export type OverviewSeverity = 'error' | 'warning' | 'running' | 'ok';
-
-/**
- * Response of `GET /overview`. Services are paged (`limit`, `offset`), never
- * split: `rows` holds every matching environment of the page's services.
+ * Response of `GET /overview`.
  *
  * @public
  */
 export interface OverviewResponse {
   rows: OverviewRow[];
   observedAt: string;
-  /** Over every matching row, not only this page's. */
-  summary?: OverviewCounts;
-  /** Where this answer is among the matching services. */
-  page?: {
-    offset: number;
-    limit: number;
-    /** Services that match the filters, on every page. */
-    services: number;
-  };
-  /** Owners and systems of every service the caller may see, for the filter menus. */
-  facets?: { owners: string[]; systems: string[] };
-}
-
-/**
- * Which services of the overview to answer with.
- *
- * @public
- */
-export interface OverviewPage {
-  offset?: number;
-  limit?: number;
 }
 
 /**
@@ -492,8 +546,14 @@ export interface TimelineQuery {
  */
 export interface EnvironmentMetrics {
   environment: string;
-  /** Deployments (Shipdeck records) created in the window. */
+  /**
+   * Changes deployed in the window, each counted once: Shipdeck records
+   * created in it (not abandoned ones) and Argo CD syncs that did not come
+   * from Shipdeck.
+   */
   deployments: number;
+  /** Of `deployments`, the syncs that did not come from Shipdeck. */
+  outsideSyncs?: number;
   deploymentsPerWeek: number;
   /** One entry per day of the window, oldest first (UTC dates, YYYY-MM-DD). */
   daily: Array<{ date: string; deployments: number; failures: number }>;
@@ -502,7 +562,10 @@ export interface EnvironmentMetrics {
    * it being healthy here; absent without samples.
    */
   leadTime?: { medianSeconds: number; p90Seconds: number; samples: number };
-  /** Finished deployments that ended degraded or failed, or were rolled back. */
+  /**
+   * Finished deployments that ended degraded or failed, or were rolled back;
+   * outside syncs count when their operation failed.
+   */
   changeFailureRate?: { failed: number; total: number; rate: number };
   /** From health turning Degraded (or Missing) to Healthy again. */
   timeToRestore?: { medianSeconds: number; samples: number };
@@ -516,6 +579,8 @@ export interface EnvironmentMetrics {
 export interface MetricsResponse {
   /** The entity the figures are for; absent for every entity the caller may see. */
   entityRef?: string;
+  /** How many entities the figures cover. */
+  entities?: number;
   from: string;
   to: string;
   days: number;

@@ -141,7 +141,12 @@ export class DatabaseDeploymentStore implements DeploymentStore {
 
   async listForEntity(
     entityRef: string,
-    options: { before?: string; limit: number; environments?: string[] },
+    options: {
+      before?: string;
+      limit: number;
+      environments?: string[];
+      commits?: string[];
+    },
   ): Promise<DeploymentRecord[]> {
     const query = this.knex<DeploymentRow>('gitops_deployments')
       .where({ entity_ref: entityRef })
@@ -154,6 +159,7 @@ export class DatabaseDeploymentStore implements DeploymentStore {
       query.where('created_at', '<', new Date(options.before));
     if (options.environments?.length)
       query.whereIn('environment', options.environments);
+    if (options.commits) query.whereIn('commit_sha', options.commits);
     return this.#withSteps(await query);
   }
 

@@ -15,10 +15,18 @@ export interface DeploymentStore {
   insertMany(records: NewDeployment[]): Promise<DeploymentRecord[]>;
   /** Records whose commit Argo CD has not finished rolling out, newest first. */
   listInFlight(options: { limit: number }): Promise<DeploymentRecord[]>;
-  /** An entity's records, newest first, created before `before`. */
+  /**
+   * An entity's records, newest first, created before `before`; with
+   * `commits`, only those that wrote one of these commits.
+   */
   listForEntity(
     entityRef: string,
-    options: { before?: string; limit: number; environments?: string[] },
+    options: {
+      before?: string;
+      limit: number;
+      environments?: string[];
+      commits?: string[];
+    },
   ): Promise<DeploymentRecord[]>;
   /** A target's records, newest first. */
   listForTarget(

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { DeploymentRecord } from '@shipdeck/plugin-gitops-common';
 import { AppKey } from '../snapshots/SnapshotStore';
+import { AppEvent } from '../snapshots/timelineEvents';
 
 /** What the delivery metrics need of a deployment record. */
 export interface MetricsRecord {
@@ -12,19 +13,34 @@ export interface MetricsRecord {
   toVersion: string;
   status: DeploymentRecord['status'];
   createdAt: string;
+  /** The manifest commit: Argo CD events at it belong to this record. */
+  commitSha?: string;
   /** When the record first reached its `healthy` step. */
   healthyAt?: string;
 }
 
-/** One stored health change of an Argo CD Application. */
-export interface HealthTransition {
+/**
+ * A stored Argo CD event as the metrics group it with the records: health
+ * changes (incidents), operations and history entries (outside syncs).
+ */
+export interface MetricsEvent {
+  id: number;
   instance: string;
   namespace: string;
   app: string;
+  type: AppEvent['type'];
   at: string;
-  from: string;
-  to: string;
+  revision?: string;
+  state?: { from?: string; to: string };
 }
+
+/** The event types the metrics read; sync status changes count for nothing. */
+const METRICS_EVENT_TYPES: AppEvent['type'][] = [
+  'health',
+  'operation-started',
+  'operation',
+  'deployed',
+];
 
 /** Rows per query: one bound parameter (or OR clause) each, under every engine's limits. */
 const BATCH = 200;
@@ -34,9 +50,6 @@ const iso = (value: Date | string | number) =>
   new Date(
     typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value,
   ).toISOString();
-
-// Stored by eventsBetween as `Health <before> → <after>`.
-const HEALTH_SUMMARY = /^Health (\w+) → (\w+)$/;
 
 function batches<T>(items: T[]): T[][] {
   const result: T[][] = [];
@@ -75,6 +88,7 @@ export class MetricsStore {
           'to_version',
           'status',
           'created_at',
+          'commit_sha',
         )
         .whereIn('entity_ref', refs)
         .whereNot('status', 'abandoned')
@@ -91,6 +105,7 @@ export class MetricsStore {
           toVersion: row.to_version,
           status: row.status,
           createdAt: iso(row.created_at),
+          ...(row.commit_sha ? { commitSha: row.commit_sha } : {}),
           ...(healthy.has(row.id) ? { healthyAt: healthy.get(row.id) } : {}),
         });
       }
@@ -125,16 +140,29 @@ export class MetricsStore {
     return first;
   }
 
-  /** Health changes of some Applications in `[from, to)`, oldest first. */
-  async healthTransitions(
+  /**
+   * Health changes, operations and history entries of some Applications in
+   * `[from, to)`, oldest first, with what they moved as stored columns.
+   */
+  async appEvents(
     apps: AppKey[],
     range: { from: string; to: string },
-  ): Promise<HealthTransition[]> {
-    const transitions: HealthTransition[] = [];
+  ): Promise<MetricsEvent[]> {
+    const events: MetricsEvent[] = [];
     for (const keys of batches(apps)) {
       const rows = await this.knex('gitops_timeline_events')
-        .select('id', 'instance', 'namespace', 'app', 'at', 'summary')
-        .where({ type: 'health' })
+        .select(
+          'id',
+          'instance',
+          'namespace',
+          'app',
+          'type',
+          'at',
+          'revision',
+          'from_state',
+          'to_state',
+        )
+        .whereIn('type', METRICS_EVENT_TYPES)
         .where('at', '>=', new Date(range.from))
         .where('at', '<', new Date(range.to))
         .where(builder => {
@@ -151,19 +179,26 @@ export class MetricsStore {
           { column: 'id', order: 'asc' },
         ]);
       for (const row of rows) {
-        const match = HEALTH_SUMMARY.exec(row.summary);
-        if (!match) continue;
-        transitions.push({
+        events.push({
+          id: Number(row.id),
           instance: row.instance,
           namespace: row.namespace,
           app: row.app,
+          type: row.type,
           at: iso(row.at),
-          from: match[1],
-          to: match[2],
+          ...(row.revision ? { revision: row.revision } : {}),
+          ...(row.to_state
+            ? {
+                state: {
+                  ...(row.from_state ? { from: row.from_state } : {}),
+                  to: row.to_state,
+                },
+              }
+            : {}),
         });
       }
     }
-    return transitions.sort((a, b) => a.at.localeCompare(b.at));
+    return events.sort((a, b) => a.at.localeCompare(b.at) || a.id - b.id);
   }
 
   async #healthyAt(ids: string[]): Promise<Map<string, string>> {

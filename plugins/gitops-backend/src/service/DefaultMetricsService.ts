@@ -6,9 +6,14 @@ import { MetricsStore } from '../database/MetricsStore';
 import { ApplicationRefs } from '../snapshots/ApplicationRefs';
 import { AppKey, appKey, appKeyString } from '../snapshots/SnapshotStore';
 import { TargetResolver } from '../targets/TargetResolver';
-import { readEntity } from './catalogEntities';
+import { readComponents, readEntity } from './catalogEntities';
+import { groupChanges } from './changeGroups';
 import { environmentMetrics, metricsWindow } from './deliveryMetrics';
 import { MetricsQuery, MetricsService } from './MetricsService';
+
+/** One entity in one environment, the unit changes are grouped by. */
+const targetKey = (t: { entityRef: string; environment: string }) =>
+  `${t.entityRef}|${t.environment}`;
 
 /**
  * An outage that began this long before the window can still end in it; a
@@ -17,10 +22,12 @@ import { MetricsQuery, MetricsService } from './MetricsService';
 const OUTAGE_LOOKBACK_MS = 30 * 86_400_000;
 
 /**
- * Delivery metrics from the database only: Shipdeck's records for frequency,
- * lead time and change failure rate, the stored Argo CD health events for
- * time to restore. Entities are read with the caller's credentials, so one
- * the caller cannot see is a 404 and the totals only cover visible ones.
+ * Delivery metrics from the database only: Shipdeck's records and the stored
+ * Argo CD events, folded into changes the way the timeline folds them
+ * ({@link groupChanges}), so a deployment counts once with its syncs, a sync
+ * from outside Shipdeck counts too, and time to restore is the incidents'
+ * durations. Entities are read with the caller's credentials, so one the
+ * caller cannot see is a 404 and the totals only cover visible ones.
  */
 export class DefaultMetricsService implements MetricsService {
   static create(options: {
@@ -53,60 +60,77 @@ export class DefaultMetricsService implements MetricsService {
   ): Promise<MetricsResponse> {
     const entities = query.entityRef
       ? [await readEntity(this.catalog, query.entityRef, options)]
-      : (
-          await this.catalog.getEntities(
-            { filter: { kind: 'component' } },
-            options,
-          )
-        ).items.filter(e => this.targets.isManaged(e));
+      : (await readComponents(this.catalog, query, options)).filter(e =>
+          this.targets.isManaged(e),
+        );
     const entityRefs = entities.map(e => stringifyEntityRef(e));
     const window = metricsWindow(this.now(), query.days);
 
-    // Which Application runs which environment, for the health events.
-    const envOfApp = new Map<string, string>();
+    // Which Application runs which entity's environment, for its events.
+    const targetOfApp = new Map<
+      string,
+      { entityRef: string; environment: string }
+    >();
     const apps: AppKey[] = [];
-    for (const targets of await Promise.all(
-      entities.map(e => this.#locate(e)),
-    )) {
+    const located = await Promise.all(entities.map(e => this.#locate(e)));
+    located.forEach((targets, i) => {
       for (const target of targets) {
         const key = appKeyString(target.argocd);
-        if (envOfApp.has(key)) continue;
-        envOfApp.set(key, target.environment.name);
+        if (targetOfApp.has(key)) continue;
+        targetOfApp.set(key, {
+          entityRef: entityRefs[i],
+          environment: target.environment.name,
+        });
         apps.push(appKey(target.argocd));
       }
-    }
+    });
 
-    const [records, firstDeployed, health] = await Promise.all([
-      this.metrics.deploymentsBetween(entityRefs, window),
+    // From before the window: outages that end in it, and the records that
+    // own syncs in it.
+    const since = {
+      from: new Date(
+        Date.parse(window.from) - OUTAGE_LOOKBACK_MS,
+      ).toISOString(),
+      to: window.to,
+    };
+    const [records, firstDeployed, events] = await Promise.all([
+      this.metrics.deploymentsBetween(entityRefs, since),
       this.metrics.firstDeployments(entityRefs),
-      this.metrics.healthTransitions(apps, {
-        from: new Date(
-          Date.parse(window.from) - OUTAGE_LOOKBACK_MS,
-        ).toISOString(),
-        to: window.to,
-      }),
+      this.metrics.appEvents(apps, since),
     ]);
+    // Grouped per entity and environment, so two services' changes never mix.
+    const changes = groupChanges(
+      records.map(r => ({ ...r, environment: targetKey(r) })),
+      events.flatMap(e => {
+        const target = targetOfApp.get(
+          appKeyString({
+            instance: e.instance,
+            namespace: e.namespace,
+            name: e.app,
+          }),
+        );
+        return target ? [{ ...e, environment: targetKey(target) }] : [];
+      }),
+    );
+    const inWindow = records.filter(r => r.createdAt >= window.from);
+    const environments = this.targets
+      .listEnvironments()
+      .filter(e => !query.environment || e.name === query.environment);
 
     return {
       ...(query.entityRef ? { entityRef: entityRefs[0] } : {}),
+      entities: entityRefs.length,
       from: window.from,
       to: window.to,
       days: query.days,
-      environments: this.targets.listEnvironments().map(environment =>
+      environments: environments.map(environment =>
         environmentMetrics({
           environment: environment.name,
           window,
-          records: records.filter(r => r.environment === environment.name),
+          records: inWindow.filter(r => r.environment === environment.name),
           firstDeployed,
-          health: health.filter(
-            h =>
-              envOfApp.get(
-                appKeyString({
-                  instance: h.instance,
-                  namespace: h.namespace,
-                  name: h.app,
-                }),
-              ) === environment.name,
+          changes: changes.filter(c =>
+            c.environment.endsWith(`|${environment.name}`),
           ),
         }),
       ),

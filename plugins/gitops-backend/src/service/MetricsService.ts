@@ -7,6 +7,12 @@ export interface MetricsQuery {
   entityRef?: CompoundEntityRef;
   /** The window: this many UTC days, today included. */
   days: number;
+  /** Without an entity: only those this group (or user) owns, like the overview. */
+  owner?: string;
+  /** Without an entity: only those of this system. */
+  system?: string;
+  /** Only this environment's figures. */
+  environment?: string;
 }
 
 /** Delivery metrics (DORA) per environment, from Shipdeck's own records. */

@@ -7,9 +7,13 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   DeploymentRecord,
   PullRequestInfo,
+  TimelineChange,
+  TimelineChangeKind,
+  TimelineChangesResponse,
   TimelineEvent,
   TimelineResponse,
 } from '@shipdeck/plugin-gitops-common';
+import { ChangeGroup, groupChanges, incidentSeconds } from './changeGroups';
 import { DeploymentStore } from '../database/DeploymentStore';
 import {
   appKey,
@@ -43,6 +47,137 @@ export class TimelineService {
     /** Review and checks of the pull requests records wait for. */
     private readonly pullRequests?: PullRequestStore,
   ) {}
+
+  /**
+   * The entity's changes, newest first, each with the Argo CD events that
+   * belong to it (see {@link groupChanges}); paged by when a change started.
+   *
+   * A page reads the records and events before `before`, the events after it
+   * (a change near the page's edge goes on rolling out, an incident ends
+   * later), and the records of any commit those events name (a pull request
+   * merged long after it was opened), so a change is whole on its page and
+   * never shows twice.
+   */
+  async getChanges(
+    ref: CompoundEntityRef,
+    query: {
+      environment?: string;
+      kinds?: TimelineChangeKind[];
+      before?: string;
+      limit?: number;
+    },
+    options: { credentials: BackstageCredentials },
+  ): Promise<TimelineChangesResponse> {
+    const entity = await readEntity(this.catalog, ref, options);
+    if (!this.targets.isManaged(entity)) return { changes: [] };
+    const targets = await this.refs.locate(
+      entity,
+      query.environment
+        ? [this.targets.resolveEnvironment(entity, query.environment)]
+        : this.targets.resolve(entity),
+    );
+    const limit = query.limit ?? 25;
+    const entityRef = stringifyEntityRef(entity);
+    const environments = targets.map(t => t.environment.name);
+    const apps = targets.map(t => appKey(t.argocd));
+    const [records, older, newer] = await Promise.all([
+      this.store.listForEntity(entityRef, {
+        before: query.before,
+        limit: limit + 1,
+        environments,
+      }),
+      this.snapshots.listEvents(apps, {
+        beforeAt: query.before,
+        limit: EVENT_BUDGET,
+      }),
+      query.before
+        ? this.snapshots.listEvents(apps, {
+            sinceAt: query.before,
+            limit: EVENT_BUDGET,
+          })
+        : Promise.resolve([]),
+    ]);
+    const loaded = new Set(records.map(r => r.commitSha));
+    const unknownCommits = [
+      ...new Set(
+        [...older, ...newer]
+          .map(e => e.revision)
+          .filter((r): r is string => !!r && !loaded.has(r)),
+      ),
+    ];
+    for (let i = 0; i < unknownCommits.length; i += 200) {
+      const commits = unknownCommits.slice(i, i + 200);
+      records.push(
+        ...(await this.store.listForEntity(entityRef, {
+          commits,
+          environments,
+          // A release or a promotion chain can reuse a commit per environment.
+          limit: commits.length * environments.length,
+        })),
+      );
+    }
+
+    const envOfApp = new Map(targets.map(t => [appKeyString(t.argocd), t]));
+    const events = [...older, ...newer].map(e => {
+      const target = envOfApp.get(
+        appKeyString({
+          instance: e.instance,
+          namespace: e.namespace,
+          name: e.app,
+        }),
+      )!;
+      return { ...e, environment: target.environment.name };
+    });
+    const groups = groupChanges(
+      records.map(r => ({ ...r, updatedAt: r.steps[r.steps.length - 1]?.at })),
+      events,
+    );
+
+    // Changes that started before the oldest event read may lack some of
+    // theirs: they wait for the next page, unless nothing else is left.
+    const floor = [
+      older.length === EVENT_BUDGET ? older[older.length - 1].at : undefined,
+      records.length > limit ? records[limit].createdAt : undefined,
+    ]
+      .filter((at): at is string => !!at)
+      .sort()
+      .pop();
+    const candidates = groups
+      .filter(g => !query.before || g.at < query.before)
+      .filter(g => !query.kinds?.length || query.kinds.includes(g.kind))
+      .sort((a, b) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id));
+    const whole = floor ? candidates.filter(g => g.at > floor) : candidates;
+    const page = (whole.length ? whole : candidates).slice(0, limit);
+    const more = candidates.length > page.length;
+
+    const waiting = await waitingPullRequests(
+      page.flatMap(g => (g.record?.status === 'pr-opened' ? [g.record] : [])),
+      this.pullRequests,
+    );
+    const changes = page.map(group =>
+      toChange(group, {
+        pullRequest: group.record ? waiting.get(group.record.id) : undefined,
+        appUrl: this.#appUrl(
+          targets.find(t => t.environment.name === group.environment)?.argocd,
+        ),
+      }),
+    );
+    const last = page[page.length - 1];
+    return {
+      changes,
+      ...(more ? { nextBefore: last?.at ?? floor } : {}),
+    };
+  }
+
+  #appUrl(ref?: { instance: string; name: string; namespace?: string }) {
+    return ref
+      ? this.applicationUrl({
+          instance: ref.instance,
+          name: ref.name,
+          namespace: ref.namespace,
+        })
+      : undefined;
+  }
 
   async getTimeline(
     ref: CompoundEntityRef,
@@ -130,22 +265,121 @@ export class TimelineService {
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-function fromRecord(
-  record: DeploymentRecord,
-  pullRequest?: PullRequestInfo,
-): TimelineEvent {
+/**
+ * Argo CD events read per page on each side of `before`: a change has a
+ * handful (about seven for a rollout), so a page of 25 fits many times over.
+ */
+const EVENT_BUDGET = 500;
+
+const short = (sha?: string) => (sha ? sha.slice(0, 7) : 'unknown');
+
+type StoredEvent = StoredAppEvent & { environment: string };
+
+// A change's events need no record lookup: the change is the record.
+const NO_RECORDS = new Map<string, DeploymentRecord>();
+
+/** A group of {@link groupChanges} as the timeline shows it. */
+function toChange(
+  group: ChangeGroup<DeploymentRecord & { updatedAt?: string }, StoredEvent>,
+  context: { pullRequest?: PullRequestInfo; appUrl?: string },
+): TimelineChange {
+  const events = group.events.map(e =>
+    fromAppEvent(e, group.environment, NO_RECORDS, context.appUrl),
+  );
+  const argoLink = context.appUrl
+    ? [{ title: 'Argo CD', url: context.appUrl }]
+    : [];
+  const common = {
+    id: group.id,
+    kind: group.kind,
+    environment: group.environment,
+    at: group.at,
+    ...(group.endedAt ? { endedAt: group.endedAt } : {}),
+    outcome: group.outcome,
+    events,
+  };
+  const record = group.record;
+  if (record) {
+    return {
+      ...common,
+      summary: recordTitle(record),
+      action: record.action,
+      status: record.status,
+      actor: record.actor,
+      ...(record.commitSha ? { revision: record.commitSha } : {}),
+      ...(record.fromVersion ? { fromVersion: record.fromVersion } : {}),
+      toVersion: record.toVersion,
+      deploymentId: record.id,
+      ...(record.changeSetId ? { changeSetId: record.changeSetId } : {}),
+      steps: record.steps,
+      links: [...recordLinks(record), ...(events.length ? argoLink : [])],
+      ...(context.pullRequest ? { pullRequest: context.pullRequest } : {}),
+    };
+  }
+  const seconds = incidentSeconds(group);
+  const initiator = [...group.events]
+    .reverse()
+    .map(e => e.details)
+    .find(d => d?.initiatedBy || d?.automated);
+  return {
+    ...common,
+    ...(seconds !== undefined ? { durationSeconds: seconds } : {}),
+    ...(group.revision ? { revision: group.revision } : {}),
+    ...(typeof initiator?.initiatedBy === 'string'
+      ? { actor: initiator.initiatedBy }
+      : {}),
+    summary: changeSummary(group, initiator?.automated === true),
+    links: argoLink,
+  };
+}
+
+function changeSummary(group: ChangeGroup, automated: boolean): string {
+  switch (group.kind) {
+    case 'sync':
+      return `${automated ? 'Auto-sync' : 'Sync'} to ${short(
+        group.revision,
+      )}, not from Shipdeck`;
+    case 'incident': {
+      const down = group.events[0]?.state?.to ?? 'Degraded';
+      return group.endedAt ? `${down}, then Healthy again` : `${down}`;
+    }
+    default: {
+      const sync = [...group.events]
+        .reverse()
+        .find(e => e.type === 'sync-status');
+      return sync?.state?.to === 'OutOfSync'
+        ? `Out of sync with ${short(sync.revision)}`
+        : 'Argo CD status changes';
+    }
+  }
+}
+
+/** E.g. `Deploy 1.12.0 → 1.13.0`. */
+function recordTitle(record: DeploymentRecord): string {
+  return `${capitalize(record.action)} ${
+    record.fromVersion ? `${record.fromVersion} → ` : ''
+  }${record.toVersion}`;
+}
+
+function recordLinks(record: DeploymentRecord): TimelineEvent['links'] {
   const links: TimelineEvent['links'] = [];
   if (record.commitUrl) links.push({ title: 'Commit', url: record.commitUrl });
   if (record.pullRequestUrl)
     links.push({ title: 'Pull request', url: record.pullRequestUrl });
+  return links;
+}
+
+function fromRecord(
+  record: DeploymentRecord,
+  pullRequest?: PullRequestInfo,
+): TimelineEvent {
+  const links = recordLinks(record);
   return {
     id: `deployment:${record.id}`,
     at: record.createdAt,
     environment: record.environment,
     kind: 'deployment',
-    summary: `${capitalize(record.action)} ${
-      record.fromVersion ? `${record.fromVersion} → ` : ''
-    }${record.toVersion} (${record.status})`,
+    summary: `${recordTitle(record)} (${record.status})`,
     actor: record.actor,
     ...(record.commitSha ? { revision: record.commitSha } : {}),
     ...(record.fromVersion ? { fromVersion: record.fromVersion } : {}),
@@ -170,6 +404,7 @@ function fromAppEvent(
     environment,
     kind: event.type,
     summary: event.summary,
+    ...(event.state ? { state: event.state } : {}),
     ...(event.revision ? { revision: event.revision } : {}),
     ...(deployment
       ? { deploymentId: deployment.id, toVersion: deployment.toVersion }

@@ -1,5 +1,6 @@
 import { EnvironmentMetrics } from '@shipdeck/plugin-gitops-common';
-import { HealthTransition, MetricsRecord } from '../database/MetricsStore';
+import { MetricsRecord } from '../database/MetricsStore';
+import { ChangeGroup, incidentSeconds } from './changeGroups';
 
 const DAY_MS = 86_400_000;
 
@@ -9,7 +10,6 @@ const FINISHED = new Set<MetricsRecord['status']>([
   'failed',
 ]);
 const BROKEN = new Set<MetricsRecord['status']>(['degraded', 'failed']);
-const DOWN = new Set(['Degraded', 'Missing']);
 
 /** The window of `days` UTC days ending now: today and the days before it. */
 export function metricsWindow(now: Date, days: number) {
@@ -63,24 +63,30 @@ function rolledBack(record: MetricsRecord, later: MetricsRecord[]): boolean {
 
 /**
  * One environment's figures from its records in the window (oldest first,
- * any number of entities) and its Applications' health changes.
+ * any number of entities) and its changes as {@link groupChanges} folds the
+ * records and their Applications' events, so a change counts once however
+ * many Argo CD events it made.
  *
  * - Deployment frequency counts every record created in the window, but
- *   abandoned ones (never deployed; the store leaves them out).
+ *   abandoned ones (never deployed; the store leaves them out), and every
+ *   sync that did not come from Shipdeck started in the window.
  * - Lead time runs from the first Shipdeck deployment of the version (any
  *   environment, `firstDeployed`) to the record's `healthy` step; rollbacks
  *   are not new changes and have no lead time.
  * - A finished record (healthy, degraded or failed) is a failure when it
- *   ended degraded or failed, or was later rolled back.
- * - Time to restore runs from health turning Degraded or Missing to the next
- *   Healthy, counted when the restore falls in the window.
+ *   ended degraded or failed, or was later rolled back; a finished outside
+ *   sync is one when its operation failed.
+ * - Time to restore is an incident's duration, from health turning Degraded
+ *   or Missing to the next Healthy, counted when the restore falls in the
+ *   window.
  */
 export function environmentMetrics(input: {
   environment: string;
   window: { from: string; to: string; dates: string[] };
   records: MetricsRecord[];
   firstDeployed: Map<string, string>;
-  health: HealthTransition[];
+  /** The environment's changes, from before the window on (outages that end in it). */
+  changes: ChangeGroup[];
 }): EnvironmentMetrics {
   const { environment, window, records } = input;
   const byTarget = new Map<string, MetricsRecord[]>();
@@ -100,16 +106,30 @@ export function environmentMetrics(input: {
       }
     });
   }
+  const inWindow = (at: string) => at >= window.from && at < window.to;
+  const outsideSyncs = input.changes.filter(
+    c => c.kind === 'sync' && inWindow(c.at),
+  );
+  const finishedSyncs = outsideSyncs.filter(
+    c => c.outcome === 'healthy' || c.outcome === 'failed',
+  );
+  const failedSyncs = outsideSyncs.filter(c => c.outcome === 'failed');
   const finished = records.filter(r => FINISHED.has(r.status));
+  const failed = failures.size + failedSyncs.length;
+  const total = finished.length + finishedSyncs.length;
 
   const daily = new Map(
     window.dates.map(date => [date, { date, deployments: 0, failures: 0 }]),
   );
-  for (const record of records) {
-    const day = daily.get(record.createdAt.slice(0, 10));
+  const deployed = [
+    ...records.map(r => ({ at: r.createdAt, failed: failures.has(r.id) })),
+    ...outsideSyncs.map(c => ({ at: c.at, failed: c.outcome === 'failed' })),
+  ];
+  for (const change of deployed) {
+    const day = daily.get(change.at.slice(0, 10));
     if (!day) continue;
     day.deployments += 1;
-    if (failures.has(record.id)) day.failures += 1;
+    if (change.failed) day.failures += 1;
   }
 
   const leadTimes = records
@@ -121,25 +141,20 @@ export function environmentMetrics(input: {
       ),
     );
 
-  const restores: number[] = [];
-  const downSince = new Map<string, string>();
-  for (const change of input.health) {
-    const app = `${change.instance}/${change.namespace}/${change.app}`;
-    if (DOWN.has(change.to)) {
-      if (!downSince.has(app)) downSince.set(app, change.at);
-    } else if (change.to === 'Healthy' && downSince.has(app)) {
-      if (change.at >= window.from) {
-        restores.push(seconds(downSince.get(app)!, change.at));
-      }
-      downSince.delete(app);
-    }
-  }
+  const restores = input.changes.flatMap(change =>
+    change.kind === 'incident' &&
+    change.endedAt &&
+    change.endedAt >= window.from
+      ? [incidentSeconds(change)!]
+      : [],
+  );
 
   const days = window.dates.length;
   return {
     environment,
-    deployments: records.length,
-    deploymentsPerWeek: round((records.length * 7) / days, 2),
+    deployments: deployed.length,
+    ...(outsideSyncs.length ? { outsideSyncs: outsideSyncs.length } : {}),
+    deploymentsPerWeek: round((deployed.length * 7) / days, 2),
     daily: [...daily.values()],
     ...(leadTimes.length
       ? {
@@ -150,12 +165,12 @@ export function environmentMetrics(input: {
           },
         }
       : {}),
-    ...(finished.length
+    ...(total
       ? {
           changeFailureRate: {
-            failed: failures.size,
-            total: finished.length,
-            rate: round(failures.size / finished.length, 4),
+            failed,
+            total,
+            rate: round(failed / total, 4),
           },
         }
       : {}),

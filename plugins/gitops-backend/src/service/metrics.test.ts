@@ -111,6 +111,7 @@ describe.each(databases.eachSupportedId())('metrics on %s', databaseId => {
       type: 'health' as const,
       at: at(DAY + offset),
       summary: `Health ${from} → ${to}`,
+      state: { from, to },
       dedupeKey: `cart-dev:health:${offset}:${to}`,
     });
     await store
@@ -198,6 +199,75 @@ describe.each(databases.eachSupportedId())('metrics on %s', databaseId => {
       deployments: 4,
       changeFailureRate: { failed: 1, total: 4, rate: 0.25 },
     });
+  });
+
+  it('counts a deployment once with its Argo CD syncs, and a sync from outside Shipdeck as a change', async () => {
+    const { store, metrics } = await start();
+    await seed(store);
+    await store.insertMany([
+      {
+        ...record(cart, 'dev', 'deploy', '1.13.0', '1.15.0', 5 * HOUR, {
+          status: 'healthy',
+          after: 2 * 60_000,
+        }),
+        commitSha: 'c1c1c1c',
+      },
+    ]);
+    const argo = (
+      offset: number,
+      type: 'operation-started' | 'operation' | 'deployed',
+      revision: string,
+      to?: string,
+    ) => ({
+      instance: 'local',
+      namespace: 'argocd',
+      app: 'cart-dev',
+      type,
+      at: at(offset),
+      revision,
+      summary: `${type} ${revision}`,
+      ...(to ? { state: { to } } : {}),
+      dedupeKey: `cart-dev:${type}:${revision}:${offset}`,
+    });
+    await store.snapshots().appendEvents([
+      argo(5 * HOUR + 60_000, 'operation-started', 'c1c1c1c', 'Running'),
+      argo(5 * HOUR + 90_000, 'operation', 'c1c1c1c', 'Succeeded'),
+      argo(5 * HOUR + 90_000, 'deployed', 'c1c1c1c'),
+      // Someone synced a commit made elsewhere, and it failed.
+      argo(6 * HOUR, 'operation-started', 'e1e1e1e', 'Running'),
+      argo(6 * HOUR + 60_000, 'operation', 'e1e1e1e', 'Failed'),
+    ]);
+    const res = await metrics({ entity: cart }).expect(200);
+    expect(res.body.environments[0]).toMatchObject({
+      environment: 'dev',
+      // Three seeded records, the new one (not its three events), one outside sync.
+      deployments: 5,
+      outsideSyncs: 1,
+      changeFailureRate: { failed: 2, total: 5, rate: 0.4 },
+    });
+    expect(
+      res.body.environments[0].daily.find((d: any) => d.date === day),
+    ).toEqual({ date: day, deployments: 5, failures: 2 });
+  });
+
+  it('narrows every entity like the Shipdeck page: owner, system, environment', async () => {
+    const { store, metrics } = await start();
+    await seed(store);
+    const shop = await metrics({ owner: 'team-shop', environment: 'dev' });
+    expect(shop.status).toBe(200);
+    expect(shop.body.environments).toEqual([
+      expect.objectContaining({ environment: 'dev', deployments: 4 }),
+    ]);
+    const payments = await metrics({
+      owner: 'group:default/team-payments',
+      system: 'shop',
+    }).expect(200);
+    expect(payments.body.entities).toBe(1);
+    expect(payments.body.environments.map((e: any) => e.deployments)).toEqual([
+      0, 0, 0,
+    ]);
+    const none = await metrics({ system: 'elsewhere' }).expect(200);
+    expect(none.body.entities).toBe(0);
   });
 
   it('answers 400 for a bad window and 404 for an entity the caller cannot see', async () => {

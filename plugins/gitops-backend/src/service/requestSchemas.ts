@@ -1,5 +1,9 @@
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
+import {
+  TIMELINE_CHANGE_KINDS,
+  TimelineChangeKind,
+} from '@shipdeck/plugin-gitops-common';
 
 const name = z.string().trim().min(1, 'must not be empty').max(255);
 
@@ -167,6 +171,33 @@ export const timelineQuery = z
   })
   .strict();
 
+export const timelineChangesQuery = z
+  .object({
+    environment: z.string().optional(),
+    kinds: z
+      .string()
+      .transform((text, ctx) => {
+        const kinds = text.split(',').filter(Boolean);
+        const unknown = kinds.filter(
+          k => !TIMELINE_CHANGE_KINDS.includes(k as TimelineChangeKind),
+        );
+        if (unknown.length) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown change kind ${unknown.join(
+              ', ',
+            )}; expected ${TIMELINE_CHANGE_KINDS.join(', ')}`,
+          });
+          return z.NEVER;
+        }
+        return kinds as TimelineChangeKind[];
+      })
+      .optional(),
+    before: z.iso.datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(200).optional(),
+  })
+  .strict();
+
 export const overviewQuery = z
   .object({
     owner: z.string().optional(),
@@ -178,8 +209,6 @@ export const overviewQuery = z
       .min(0)
       .max(24 * 30)
       .optional(),
-    limit: z.coerce.number().int().min(1).max(1000).optional(),
-    offset: z.coerce.number().int().min(0).optional(),
   })
   .strict();
 
@@ -200,5 +229,8 @@ export const metricsQuery = z
       .min(1, 'must be at least 1')
       .max(365, 'must be at most 365')
       .optional(),
+    owner: z.string().trim().min(1, 'must not be empty').optional(),
+    system: z.string().trim().min(1, 'must not be empty').optional(),
+    environment: z.string().trim().min(1, 'must not be empty').optional(),
   })
   .strict();

@@ -82,6 +82,8 @@ interface EventRow {
   summary: string;
   details: string | null;
   dedupe_key: string;
+  from_state?: string | null;
+  to_state?: string | null;
 }
 
 const iso = (value: Date | string) => new Date(value).toISOString();
@@ -217,6 +219,8 @@ export class SnapshotStore {
             at: new Date(e.at),
             revision: e.revision ?? null,
             summary: e.summary,
+            from_state: e.state?.from ?? null,
+            to_state: e.state?.to ?? null,
             details: e.details ? JSON.stringify(e.details) : null,
             dedupe_key: e.dedupeKey.slice(0, 255),
           })),
@@ -226,12 +230,16 @@ export class SnapshotStore {
     }
   }
 
-  /** Events of some Applications, newest first, before an event id. */
+  /**
+   * Events of some Applications, newest first, before an event id or time;
+   * with `sinceAt`, the ones at or after it, oldest first.
+   */
   async listEvents(
     apps: AppKey[],
     options: {
       before?: number;
       beforeAt?: string;
+      sinceAt?: string;
       limit: number;
       types?: string[];
     },
@@ -247,11 +255,14 @@ export class SnapshotStore {
           });
         }
       })
-      .orderBy([
-        { column: 'at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
+      .orderBy(
+        ['at', 'id'].map(column => ({
+          column,
+          order: options.sinceAt ? 'asc' : 'desc',
+        })),
+      )
       .limit(options.limit);
+    if (options.sinceAt) query.where('at', '>=', new Date(options.sinceAt));
     if (options.before !== undefined) query.where('id', '<', options.before);
     if (options.beforeAt) query.where('at', '<', new Date(options.beforeAt));
     if (options.types?.length) query.whereIn('type', options.types);
@@ -265,6 +276,14 @@ export class SnapshotStore {
       at: iso(r.at),
       ...(r.revision ? { revision: r.revision } : {}),
       summary: r.summary,
+      ...(r.to_state
+        ? {
+            state: {
+              ...(r.from_state ? { from: r.from_state } : {}),
+              to: r.to_state,
+            },
+          }
+        : {}),
       ...(r.details ? { details: JSON.parse(r.details) } : {}),
     }));
   }

@@ -15,6 +15,11 @@ export interface AppEvent {
   at: string;
   revision?: string;
   summary: string;
+  /**
+   * What it moved: health before and after, the new sync status, the
+   * operation's phase. Metrics and outcomes read this, never `summary`.
+   */
+  state?: { from?: string; to: string };
   details?: Record<string, unknown>;
   /** Same event seen twice (two replicas, two looks) is stored once. */
   dedupeKey: string;
@@ -62,6 +67,7 @@ export function eventsBetween(
       type: 'health',
       at,
       summary: `Health ${before?.health?.status ?? 'Unknown'} → ${health}`,
+      state: { from: before?.health?.status ?? 'Unknown', to: health },
       details: now?.health?.message
         ? { message: now.health.message }
         : undefined,
@@ -86,6 +92,7 @@ export function eventsBetween(
       at: where.observedAt,
       revision: now?.sync?.revision,
       summary: `${sync} with ${short(now?.sync?.revision)}`,
+      state: { to: sync },
       dedupeKey: `${key}:sync:${sync}:${now?.sync?.revision ?? ''}`,
     });
   }
@@ -101,9 +108,11 @@ export function eventsBetween(
         type: 'operation-started',
         at: op.startedAt,
         revision,
+        state: { to: op.phase ?? 'Running' },
         summary: `Sync started${
           revision ? ` to ${short(revision)}` : ''
         }${initiator(op)}`,
+        details: initiatorDetails(op.operation?.initiatedBy),
         dedupeKey: `${key}:op:${op.startedAt}:started`,
       });
     }
@@ -117,10 +126,12 @@ export function eventsBetween(
         type: 'operation',
         at: op.finishedAt ?? where.observedAt,
         revision,
+        state: { to: op.phase! },
         summary: `Sync ${op.phase}${
           revision ? ` at ${short(revision)}` : ''
         }${initiator(op)}`,
         details: {
+          ...initiatorDetails(op.operation?.initiatedBy),
           ...(op.message ? { message: op.message } : {}),
           ...(hooks.length ? { hooks } : {}),
           ...(op.operation?.info?.length ? { info: op.operation.info } : {}),
@@ -141,6 +152,7 @@ export function eventsBetween(
         revision,
         summary: `Deployed ${short(revision)}${initiatorOf(entry.initiatedBy)}`,
         details: {
+          ...initiatorDetails(entry.initiatedBy),
           historyId: entry.id,
           deployStartedAt: entry.deployStartedAt,
         },
@@ -149,6 +161,18 @@ export function eventsBetween(
     }
   }
   return events;
+}
+
+/**
+ * Who started an operation, as data for the timeline of changes: a user's
+ * name, or `automated` for auto-sync.
+ */
+function initiatorDetails(by?: {
+  username?: string;
+  automated?: boolean;
+}): { initiatedBy?: string; automated?: true } | undefined {
+  if (by?.automated) return { automated: true };
+  return by?.username ? { initiatedBy: by.username } : undefined;
 }
 
 function initiatorOf(by?: { username?: string; automated?: boolean }) {
