@@ -24,6 +24,7 @@ import {
 import { TargetResolver } from '../targets/TargetResolver';
 import { ApplicationRefs } from '../snapshots/ApplicationRefs';
 import { readEntity } from './catalogEntities';
+import { pageLimit } from './pageLimit';
 import { PullRequestStore } from '../pullRequests/PullRequestStore';
 import { waitingPullRequests } from '../pullRequests/waitingPullRequests';
 
@@ -76,7 +77,7 @@ export class TimelineService {
         ? [this.targets.resolveEnvironment(entity, query.environment)]
         : this.targets.resolve(entity),
     );
-    const limit = query.limit ?? 25;
+    const limit = pageLimit(query.limit, 25);
     const entityRef = stringifyEntityRef(entity);
     const environments = targets.map(t => t.environment.name);
     const apps = targets.map(t => appKey(t.argocd));
@@ -197,7 +198,7 @@ export class TimelineService {
         ? [this.targets.resolveEnvironment(entity, query.environment)]
         : this.targets.resolve(entity),
     );
-    const limit = query.limit ?? 50;
+    const limit = pageLimit(query.limit, 50);
     const wantsDeployments =
       !query.types?.length || query.types.includes('deployment');
     const appTypes = query.types?.filter(t => t !== 'deployment');
@@ -387,7 +388,11 @@ function fromRecord(
     deploymentId: record.id,
     links,
     ...(pullRequest ? { pullRequest } : {}),
-    details: { steps: record.steps, changeSetId: record.changeSetId },
+    details: {
+      status: record.status,
+      steps: record.steps,
+      changeSetId: record.changeSetId,
+    },
   };
 }
 

@@ -11,6 +11,7 @@ const METHODS: Array<keyof GitopsApi> = [
   'mergePullRequest',
   'getDeployment',
   'getTimeline',
+  'getTimelineChanges',
   'getOverview',
   'getMetrics',
 ];

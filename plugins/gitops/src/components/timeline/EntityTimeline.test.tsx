@@ -3,9 +3,10 @@ import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import {
   GitopsApi,
+  TimelineChange,
+  TimelineChangesQuery,
+  TimelineChangesResponse,
   TimelineEvent,
-  TimelineQuery,
-  TimelineResponse,
 } from '@shipdeck/plugin-gitops-common';
 import { gitopsApiRef } from '../../api';
 import { mockGitopsApi } from '../../__testUtils__/mockGitopsApi';
@@ -22,18 +23,56 @@ const yesterdayNoon = new Date(
   12,
 );
 const longAgo = new Date(2024, 0, 15, 12); // a Monday, local time
+const later = (date: Date, seconds: number) =>
+  new Date(date.getTime() + seconds * 1000).toISOString();
+const REVISION = 'abc1234def5678abc1234def5678abc1234def56';
+const ARGO_URL = 'http://argocd.test/applications/orders-production';
 
-const deployment: TimelineEvent = {
+function argoEvent(
+  id: number,
+  at: string,
+  environment: string,
+  kind: TimelineEvent['kind'],
+  summary: string,
+  extra: Partial<TimelineEvent> = {},
+): TimelineEvent {
+  return {
+    id: `argocd:${id}`,
+    at,
+    environment,
+    kind,
+    summary,
+    links: [{ title: 'Argo CD', url: ARGO_URL }],
+    ...extra,
+  };
+}
+
+// A deployment to production and the Argo CD events at its commit.
+const deploymentStart = new Date(now.getTime() - 120_000);
+const deployment: TimelineChange = {
   id: 'deployment:41',
-  at: now.toISOString(),
-  environment: 'production',
   kind: 'deployment',
-  summary: 'Deploy 1.4.0 → 1.5.0 (healthy)',
+  at: deploymentStart.toISOString(),
+  endedAt: later(deploymentStart, 60),
+  environment: 'production',
+  outcome: 'healthy',
+  summary: 'Deploy 1.4.0 → 1.5.0',
+  action: 'deploy',
+  status: 'healthy',
   actor: 'user:default/alice',
-  revision: 'abc1234def5678abc1234def5678abc1234def56',
+  revision: REVISION,
   fromVersion: '1.4.0',
   toVersion: '1.5.0',
   deploymentId: '41',
+  changeSetId: 'change-set-9',
+  steps: [
+    { name: 'committed', at: deploymentStart.toISOString() },
+    {
+      name: 'healthy',
+      at: later(deploymentStart, 60),
+      message: 'all pods ready',
+    },
+  ],
   links: [
     {
       title: 'Commit',
@@ -43,85 +82,152 @@ const deployment: TimelineEvent = {
       title: 'Pull request',
       url: 'https://git.example/shop/manifests/pull/42',
     },
+    { title: 'Argo CD', url: ARGO_URL },
   ],
-  details: {
-    steps: [
-      { name: 'committed', at: now.toISOString() },
-      { name: 'healthy', at: now.toISOString(), message: 'all pods ready' },
-    ],
-    changeSetId: 'change-set-9',
-  },
-};
-
-const operation: TimelineEvent = {
-  id: 'argocd:7',
-  at: new Date(now.getTime() - 1000).toISOString(),
-  environment: 'production',
-  kind: 'operation',
-  summary: 'Sync Succeeded at abc1234 by admin',
-  revision: 'abc1234def5678abc1234def5678abc1234def56',
-  deploymentId: '41',
-  toVersion: '1.5.0',
-  links: [
-    {
-      title: 'Argo CD',
-      url: 'http://argocd.test/applications/orders-production',
-    },
-  ],
-  details: {
-    message: 'successfully synced (all tasks run)',
-    hooks: [
+  events: [
+    argoEvent(
+      11,
+      later(deploymentStart, 5),
+      'production',
+      'operation-started',
+      'Sync started to abc1234 by admin',
+      { revision: REVISION, state: { to: 'Running' } },
+    ),
+    argoEvent(
+      12,
+      later(deploymentStart, 20),
+      'production',
+      'operation',
+      'Sync Succeeded at abc1234 by admin',
       {
-        hookType: 'PreSync',
-        kind: 'Job',
-        name: 'orders-db-migrate',
-        phase: 'Succeeded',
-        message: 'job completed',
+        revision: REVISION,
+        state: { to: 'Succeeded' },
+        details: {
+          message: 'successfully synced (all tasks run)',
+          hooks: [
+            {
+              hookType: 'PreSync',
+              kind: 'Job',
+              name: 'orders-db-migrate',
+              phase: 'Succeeded',
+              message: 'job completed',
+            },
+          ],
+        },
       },
-    ],
-  },
+    ),
+    argoEvent(
+      13,
+      later(deploymentStart, 20),
+      'production',
+      'deployed',
+      'Deployed abc1234 by admin',
+      { revision: REVISION, details: { historyId: 8 } },
+    ),
+    argoEvent(
+      14,
+      later(deploymentStart, 60),
+      'production',
+      'health',
+      'Health Progressing → Healthy',
+      { state: { from: 'Progressing', to: 'Healthy' } },
+    ),
+  ],
 };
 
-const health: TimelineEvent = {
-  id: 'argocd:6',
+// Staging went Degraded and was Healthy again twelve minutes later.
+const incident: TimelineChange = {
+  id: 'incident:6',
+  kind: 'incident',
   at: yesterdayNoon.toISOString(),
+  endedAt: later(yesterdayNoon, 720),
+  durationSeconds: 720,
   environment: 'staging',
-  kind: 'health',
-  summary: 'Health Progressing → Degraded',
+  outcome: 'restored',
+  summary: 'Degraded, then Healthy again',
   links: [],
-  details: { message: 'Deployment exceeded its progress deadline' },
+  events: [
+    argoEvent(
+      6,
+      yesterdayNoon.toISOString(),
+      'staging',
+      'health',
+      'Health Progressing → Degraded',
+      {
+        state: { from: 'Progressing', to: 'Degraded' },
+        details: { message: 'Deployment exceeded its progress deadline' },
+      },
+    ),
+    argoEvent(
+      7,
+      later(yesterdayNoon, 720),
+      'staging',
+      'health',
+      'Health Degraded → Healthy',
+      { state: { from: 'Degraded', to: 'Healthy' } },
+    ),
+  ],
 };
 
-const deployed: TimelineEvent = {
-  id: 'argocd:5',
+// Auto-sync applied a commit made outside Shipdeck.
+const outsideSync: TimelineChange = {
+  id: 'sync:5',
+  kind: 'sync',
   at: longAgo.toISOString(),
   environment: 'dev',
-  kind: 'deployed',
-  summary: 'Deployed 9f8e7d6 (auto-sync)',
+  outcome: 'healthy',
+  summary: 'Auto-sync to 9f8e7d6, not from Shipdeck',
   revision: '9f8e7d6c5b4a',
-  links: [],
-  details: { historyId: 3 },
+  links: [{ title: 'Argo CD', url: ARGO_URL }],
+  events: [
+    argoEvent(
+      5,
+      longAgo.toISOString(),
+      'dev',
+      'deployed',
+      'Deployed 9f8e7d6 (auto-sync)',
+      {
+        revision: '9f8e7d6c5b4a',
+        details: { historyId: 3, automated: true },
+      },
+    ),
+  ],
 };
 
-const older: TimelineEvent = {
-  id: 'argocd:2',
+const older: TimelineChange = {
+  id: 'status:2',
+  kind: 'status',
   at: new Date(2024, 0, 10, 9, 30).toISOString(),
   environment: 'dev',
-  kind: 'sync-status',
-  summary: 'OutOfSync with 1111111',
-  revision: '1111111aaaa',
+  outcome: 'out-of-sync',
+  summary: 'Out of sync with 1111111',
   links: [],
+  events: [
+    argoEvent(
+      2,
+      new Date(2024, 0, 10, 9, 30).toISOString(),
+      'dev',
+      'sync-status',
+      'OutOfSync with 1111111',
+      {
+        revision: '1111111aaaa',
+        state: { to: 'OutOfSync' },
+      },
+    ),
+  ],
 };
 
-type GetTimeline = jest.Mock<
-  Promise<TimelineResponse>,
-  [string, TimelineQuery | undefined]
+type GetChanges = jest.Mock<
+  Promise<TimelineChangesResponse>,
+  [string, TimelineChangesQuery | undefined]
 >;
 
-function timelineMock(
-  impl: (query: TimelineQuery) => Promise<TimelineResponse> | TimelineResponse,
-): GetTimeline {
-  return jest.fn(async (_entity, query) => impl(query ?? {})) as GetTimeline;
+function changesMock(
+  impl: (
+    query: TimelineChangesQuery,
+  ) => Promise<TimelineChangesResponse> | TimelineChangesResponse,
+): GetChanges {
+  return jest.fn(async (_entity, query) => impl(query ?? {})) as GetChanges;
 }
 
 function element(api: GitopsApi, refreshToken?: number) {
@@ -136,32 +242,32 @@ function element(api: GitopsApi, refreshToken?: number) {
   );
 }
 
-async function render(getTimeline: GetTimeline, refreshToken?: number) {
-  const api = mockGitopsApi({ getTimeline });
+async function render(getTimelineChanges: GetChanges, refreshToken?: number) {
+  const api = mockGitopsApi({ getTimelineChanges });
   const result = await renderInTestApp(element(api, refreshToken));
   return { ...result, api };
 }
 
-const EVENT = '[data-testid="timeline-event"]';
+const CHANGE = '[data-testid="timeline-change"]';
 
-function eventItem(summary: string): HTMLElement {
-  return screen.getByText(summary).closest<HTMLElement>(EVENT)!;
+function changeItem(summary: string): HTMLElement {
+  return screen.getByText(summary).closest<HTMLElement>(CHANGE)!;
 }
 
-async function findEventItem(summary: string): Promise<HTMLElement> {
-  return (await screen.findByText(summary)).closest<HTMLElement>(EVENT)!;
+async function findChangeItem(summary: string): Promise<HTMLElement> {
+  return (await screen.findByText(summary)).closest<HTMLElement>(CHANGE)!;
 }
 
-function queryEventItem(summary: string): HTMLElement | null {
-  return screen.queryByText(summary)?.closest<HTMLElement>(EVENT) ?? null;
+function queryChangeItem(summary: string): HTMLElement | null {
+  return screen.queryByText(summary)?.closest<HTMLElement>(CHANGE) ?? null;
 }
 
 describe('EntityTimeline', () => {
-  it('loads the first page of 25 and groups events by day, newest first', async () => {
-    const getTimeline = timelineMock(() => ({
-      events: [deployment, operation, health, deployed],
+  it('loads the first page of 25 changes and groups them by day, newest first', async () => {
+    const getTimelineChanges = changesMock(() => ({
+      changes: [deployment, incident, outsideSync],
     }));
-    await render(getTimeline);
+    await render(getTimelineChanges);
 
     expect(
       await screen.findByRole('heading', { name: 'Today' }),
@@ -171,28 +277,27 @@ describe('EntityTimeline', () => {
     ).toEqual(['Today', 'Yesterday', 'Mon 15 Jan 2024']);
     const today = screen.getByRole('region', { name: 'Today' });
     expect(within(today).getByText(deployment.summary)).toBeInTheDocument();
-    expect(within(today).getByText(operation.summary)).toBeInTheDocument();
+    // One entry per change: its events stay folded away.
+    expect(within(today).getAllByTestId('timeline-change')).toHaveLength(1);
+    expect(screen.queryAllByTestId('timeline-event')).toHaveLength(0);
     expect(
       within(screen.getByRole('region', { name: 'Yesterday' })).getByText(
-        health.summary,
+        incident.summary,
       ),
     ).toBeInTheDocument();
-    expect(getTimeline).toHaveBeenCalledTimes(1);
-    expect(getTimeline).toHaveBeenCalledWith(ENTITY, { limit: 25 });
+    expect(getTimelineChanges).toHaveBeenCalledTimes(1);
+    expect(getTimelineChanges).toHaveBeenCalledWith(ENTITY, { limit: 25 });
   });
 
-  it('shows actor, versions, links, hook results and messages of each event', async () => {
-    await render(
-      timelineMock(() => ({ events: [deployment, operation, health] })),
-    );
-    const item = within(await findEventItem(deployment.summary));
+  it('shows a deployment’s actor, versions, links and outcome at a glance', async () => {
+    await render(changesMock(() => ({ changes: [deployment, incident] })));
+    const item = within(await findChangeItem(deployment.summary));
     expect(item.getByText('by alice')).toBeInTheDocument();
     expect(item.getByText('1.4.0 → 1.5.0')).toBeInTheDocument();
     expect(item.getByText('production')).toBeInTheDocument();
-    expect(item.getByText('abc1234')).toHaveAttribute(
-      'title',
-      deployment.revision,
-    );
+    expect(item.getByText('Shipdeck deployment')).toBeInTheDocument();
+    expect(item.getByText('Healthy')).toBeInTheDocument();
+    expect(item.getByText('abc1234')).toHaveAttribute('title', REVISION);
     expect(item.getByRole('link', { name: /^Commit/ })).toHaveAttribute(
       'href',
       'https://git.example/shop/manifests/commit/abc1234',
@@ -201,36 +306,37 @@ describe('EntityTimeline', () => {
       'href',
       'https://git.example/shop/manifests/pull/42',
     );
-
-    const op = within(eventItem(operation.summary));
-    expect(
-      op.getByText(
-        'PreSync hook Job orders-db-migrate: Succeeded – job completed',
-      ),
-    ).toBeInTheDocument();
-    expect(
-      op.getByText('successfully synced (all tasks run)'),
-    ).toBeInTheDocument();
-    expect(op.getByRole('link', { name: /^Argo CD/ })).toHaveAttribute(
+    expect(item.getByRole('link', { name: /^Argo CD/ })).toHaveAttribute(
       'href',
-      'http://argocd.test/applications/orders-production',
+      ARGO_URL,
     );
-    expect(op.queryByText('by alice')).not.toBeInTheDocument();
-
-    expect(
-      within(eventItem(health.summary)).getByText(
-        'Deployment exceeded its progress deadline',
-      ),
-    ).toBeInTheDocument();
+    expect(changeItem(deployment.summary)).toHaveAccessibleName(
+      'Deploy 1.4.0 → 1.5.0: Healthy',
+    );
   });
 
-  it('expands and collapses the remaining details with the keyboard and the mouse', async () => {
+  it('takes the outcome from the change’s outcome field, never from its text', async () => {
+    const misleading: TimelineChange = {
+      ...deployment,
+      id: 'deployment:43',
+      summary: 'Deploy 1.5.0 → 1.6.0 failed? healthy?',
+      outcome: 'degraded',
+      status: 'degraded',
+    };
+    await render(changesMock(() => ({ changes: [misleading] })));
+    const item = await findChangeItem(misleading.summary);
+    expect(within(item).getByText('Degraded')).toBeInTheDocument();
+    expect(within(item).queryByText('Healthy')).not.toBeInTheDocument();
+    expect(item).toHaveAccessibleName(`${misleading.summary}: Degraded`);
+  });
+
+  it('expands a deployment into its Argo CD events in order, with times, hooks and messages, and collapses it', async () => {
     const user = userEvent.setup();
-    await render(timelineMock(() => ({ events: [deployment, operation] })));
-    const item = within(await findEventItem(deployment.summary));
-    const button = item.getByRole('button', { name: /Details/ });
+    await render(changesMock(() => ({ changes: [deployment, incident] })));
+    const item = within(await findChangeItem(deployment.summary));
+    const button = item.getByRole('button', { name: '4 Argo CD events' });
     expect(button).toHaveAttribute('aria-expanded', 'false');
-    expect(item.queryByText('change-set-9')).not.toBeInTheDocument();
+    expect(item.queryByText('Sync Succeeded at abc1234 by admin')).toBeNull();
 
     act(() => button.focus());
     await user.keyboard('{Enter}');
@@ -239,126 +345,200 @@ describe('EntityTimeline', () => {
       button.getAttribute('aria-controls')!,
     )!;
     expect(panel).toBeVisible();
-    expect(within(panel).getByText('change-set-9')).toBeInTheDocument();
+    const events = within(panel).getAllByTestId('timeline-event');
+    expect(events).toHaveLength(4);
+    events.forEach((e, i) =>
+      expect(
+        within(e).getByText(deployment.events[i].summary),
+      ).toBeInTheDocument(),
+    );
+    // Each with its time of day.
     expect(
-      within(panel).getByText(/healthy at .* – all pods ready/),
+      events.map(e => e.querySelector('time')!.getAttribute('dateTime')),
+    ).toEqual(deployment.events.map(e => e.at));
+    expect(
+      within(events[1]).getByText(
+        'PreSync hook Job orders-db-migrate: Succeeded – job completed',
+      ),
     ).toBeInTheDocument();
-    expect(within(panel).getByText(deployment.revision!)).toBeInTheDocument();
-    // Hooks and the message are shown inline, not repeated in the details.
-    const opButton = within(eventItem(operation.summary)).getByRole('button', {
-      name: /Details/,
-    });
-    await user.click(opButton);
-    const opPanel = document.getElementById(
-      opButton.getAttribute('aria-controls')!,
-    )!;
-    expect(within(opPanel).queryByText(/orders-db-migrate/)).toBeNull();
-    expect(within(opPanel).getByText('41')).toBeInTheDocument();
+    expect(
+      within(events[1]).getByText('successfully synced (all tasks run)'),
+    ).toBeInTheDocument();
+    // The change links to Argo CD once, not once per event.
+    expect(within(panel).queryByRole('link', { name: /^Argo CD/ })).toBeNull();
+    expect(within(panel).getByText(/^Shipdeck: committed/)).toHaveTextContent(
+      /healthy .* \(all pods ready\)/,
+    );
 
     await user.click(button);
     expect(button).toHaveAttribute('aria-expanded', 'false');
-    expect(item.queryByText('change-set-9')).not.toBeInTheDocument();
+    expect(item.queryByText('Sync Succeeded at abc1234 by admin')).toBeNull();
   });
 
-  it('filters by environment and event type through the query', async () => {
+  it('shows a sync that did not come from Shipdeck and a health incident as one entry each', async () => {
     const user = userEvent.setup();
-    const getTimeline = timelineMock(query => ({
-      events: [deployment, operation, health, deployed].filter(
-        e =>
-          (!query.environment || e.environment === query.environment) &&
-          (!query.types || query.types.includes(e.kind)),
+    await render(changesMock(() => ({ changes: [incident, outsideSync] })));
+
+    const sync = within(await findChangeItem(outsideSync.summary));
+    expect(
+      sync.getByText('Argo CD sync, not from Shipdeck'),
+    ).toBeInTheDocument();
+    expect(sync.getByText('Healthy')).toBeInTheDocument();
+    expect(sync.getByText('9f8e7d6')).toBeInTheDocument();
+    await user.click(sync.getByRole('button', { name: '1 Argo CD event' }));
+    expect(sync.getByText('Deployed 9f8e7d6 (auto-sync)')).toBeInTheDocument();
+
+    const down = within(changeItem(incident.summary));
+    expect(down.getByText('Health incident')).toBeInTheDocument();
+    expect(down.getByText('Restored after 12 min')).toBeInTheDocument();
+    expect(down.getByText('staging')).toBeInTheDocument();
+    await user.click(down.getByRole('button', { name: '2 Argo CD events' }));
+    expect(
+      down.getByText('Deployment exceeded its progress deadline'),
+    ).toBeInTheDocument();
+    expect(down.getAllByTestId('timeline-event')).toHaveLength(2);
+    expect(screen.getAllByTestId('timeline-change')).toHaveLength(2);
+  });
+
+  it('shows where a deployment waiting for its pull request stands', async () => {
+    const url = 'https://github.com/shop/deploy/pull/7';
+    const waiting: TimelineChange = {
+      ...deployment,
+      id: 'deployment:44',
+      summary: 'Deploy 1.5.0 → 1.6.0',
+      outcome: 'waiting',
+      status: 'pr-opened',
+      events: [],
+      links: [{ title: 'Pull request', url }],
+      pullRequest: {
+        number: 7,
+        url,
+        state: 'open',
+        review: 'changes-requested',
+        checks: 'failing',
+      },
+    };
+    await render(changesMock(() => ({ changes: [waiting] })));
+    const item = within(await findChangeItem(waiting.summary));
+    expect(item.getByText('Waiting for its pull request')).toBeInTheDocument();
+    expect(item.getByText('changes requested')).toBeInTheDocument();
+    expect(item.getByText('checks failing')).toBeInTheDocument();
+  });
+
+  it('filters by environment and kind of change through the query', async () => {
+    const user = userEvent.setup();
+    const getTimelineChanges = changesMock(query => ({
+      changes: [deployment, incident, outsideSync].filter(
+        c =>
+          (!query.environment || c.environment === query.environment) &&
+          (!query.kinds || query.kinds.includes(c.kind)),
       ),
     }));
-    await render(getTimeline);
+    await render(getTimelineChanges);
     await screen.findByRole('heading', { name: 'Today' });
 
-    await user.selectOptions(
-      screen.getByLabelText('Environment'),
-      'production',
-    );
+    await user.selectOptions(screen.getByLabelText('Environment'), 'staging');
     await waitFor(() =>
-      expect(getTimeline).toHaveBeenLastCalledWith(ENTITY, {
+      expect(getTimelineChanges).toHaveBeenLastCalledWith(ENTITY, {
         limit: 25,
-        environment: 'production',
+        environment: 'staging',
       }),
     );
     await waitFor(() =>
-      expect(queryEventItem(health.summary)).not.toBeInTheDocument(),
+      expect(queryChangeItem(deployment.summary)).not.toBeInTheDocument(),
     );
+    expect(changeItem(incident.summary)).toBeInTheDocument();
 
-    const operations = screen.getByRole('button', {
-      name: 'Syncs/operations',
-    });
-    expect(operations).toHaveAttribute('aria-pressed', 'false');
-    await user.click(operations);
-    expect(operations).toHaveAttribute('aria-pressed', 'true');
+    const incidents = screen.getByRole('button', { name: 'Incidents' });
+    expect(incidents).toHaveAttribute('aria-pressed', 'false');
+    await user.click(incidents);
+    expect(incidents).toHaveAttribute('aria-pressed', 'true');
     await waitFor(() =>
-      expect(getTimeline).toHaveBeenLastCalledWith(ENTITY, {
+      expect(getTimelineChanges).toHaveBeenLastCalledWith(ENTITY, {
         limit: 25,
-        environment: 'production',
-        types: ['operation-started', 'operation'],
+        environment: 'staging',
+        kinds: ['incident'],
       }),
     );
-    await waitFor(() =>
-      expect(queryEventItem(deployment.summary)).not.toBeInTheDocument(),
-    );
-    expect(eventItem(operation.summary)).toBeInTheDocument();
 
     await user.click(screen.getByRole('button', { name: 'Deployments' }));
     await waitFor(() =>
-      expect(getTimeline).toHaveBeenLastCalledWith(ENTITY, {
+      expect(getTimelineChanges).toHaveBeenLastCalledWith(ENTITY, {
         limit: 25,
-        environment: 'production',
-        types: ['deployment', 'operation-started', 'operation'],
+        environment: 'staging',
+        kinds: ['deployment', 'incident'],
       }),
     );
 
     await user.selectOptions(screen.getByLabelText('Environment'), '');
-    await user.click(operations);
+    await user.click(incidents);
     await waitFor(() =>
-      expect(getTimeline).toHaveBeenLastCalledWith(ENTITY, {
+      expect(getTimelineChanges).toHaveBeenLastCalledWith(ENTITY, {
         limit: 25,
-        types: ['deployment'],
+        kinds: ['deployment'],
       }),
     );
+    await waitFor(() =>
+      expect(queryChangeItem(outsideSync.summary)).not.toBeInTheDocument(),
+    );
+    expect(changeItem(deployment.summary)).toBeInTheDocument();
   });
 
   it('loads older pages with the button, appending them, until nothing is older', async () => {
     const user = userEvent.setup();
-    const getTimeline = timelineMock(query => {
+    const getTimelineChanges = changesMock(query => {
       if (!query.before) {
-        return { events: [deployment, health], nextBefore: health.at };
+        return { changes: [deployment, incident], nextBefore: incident.at };
       }
-      if (query.before === health.at) {
-        return { events: [deployed], nextBefore: deployed.at };
+      if (query.before === incident.at) {
+        return { changes: [outsideSync], nextBefore: outsideSync.at };
       }
-      return { events: [older] };
+      return { changes: [older] };
     });
-    await render(getTimeline);
-    await findEventItem(deployment.summary);
+    await render(getTimelineChanges);
+    await findChangeItem(deployment.summary);
     expect(screen.queryByText(/Nothing older/)).not.toBeInTheDocument();
 
-    await user.click(screen.getByRole('button', { name: 'Load older events' }));
-    expect(await findEventItem(deployed.summary)).toBeInTheDocument();
-    expect(getTimeline).toHaveBeenLastCalledWith(ENTITY, {
+    await user.click(
+      screen.getByRole('button', { name: 'Load older changes' }),
+    );
+    expect(await findChangeItem(outsideSync.summary)).toBeInTheDocument();
+    expect(getTimelineChanges).toHaveBeenLastCalledWith(ENTITY, {
       limit: 25,
-      before: health.at,
+      before: incident.at,
     });
     // Appended: the first page is still there.
-    expect(eventItem(deployment.summary)).toBeInTheDocument();
+    expect(changeItem(deployment.summary)).toBeInTheDocument();
 
-    await user.click(screen.getByRole('button', { name: 'Load older events' }));
-    expect(await findEventItem(older.summary)).toBeInTheDocument();
-    expect(getTimeline).toHaveBeenLastCalledWith(ENTITY, {
+    await user.click(
+      screen.getByRole('button', { name: 'Load older changes' }),
+    );
+    expect(await findChangeItem(older.summary)).toBeInTheDocument();
+    expect(getTimelineChanges).toHaveBeenLastCalledWith(ENTITY, {
       limit: 25,
-      before: deployed.at,
+      before: outsideSync.at,
     });
     expect(screen.getByText(/Nothing older/)).toBeInTheDocument();
     expect(
-      screen.queryByRole('button', { name: 'Load older events' }),
+      screen.queryByRole('button', { name: 'Load older changes' }),
     ).not.toBeInTheDocument();
-    expect(screen.getAllByTestId('timeline-event')).toHaveLength(4);
-    expect(getTimeline).toHaveBeenCalledTimes(3);
+    expect(screen.getAllByTestId('timeline-change')).toHaveLength(4);
+    expect(getTimelineChanges).toHaveBeenCalledTimes(3);
+  });
+
+  it('offers older changes when a filtered page came back empty but more are older', async () => {
+    const user = userEvent.setup();
+    const getTimelineChanges = changesMock(query =>
+      query.before
+        ? { changes: [outsideSync] }
+        : { changes: [], nextBefore: incident.at },
+    );
+    await render(getTimelineChanges);
+    await user.click(
+      await screen.findByRole('button', { name: 'Load older changes' }),
+    );
+    expect(await findChangeItem(outsideSync.summary)).toBeInTheDocument();
+    expect(screen.queryByText('No changes yet')).not.toBeInTheDocument();
   });
 
   it('loads the next page when the bottom scrolls into view', async () => {
@@ -372,13 +552,13 @@ describe('EntityTimeline', () => {
       disconnect() {}
     };
     try {
-      const getTimeline = timelineMock(query =>
+      const getTimelineChanges = changesMock(query =>
         query.before
-          ? { events: [deployed] }
-          : { events: [deployment], nextBefore: deployment.at },
+          ? { changes: [outsideSync] }
+          : { changes: [deployment], nextBefore: deployment.at },
       );
-      await render(getTimeline);
-      await findEventItem(deployment.summary);
+      await render(getTimelineChanges);
+      await findChangeItem(deployment.summary);
       expect(callbacks.length).toBeGreaterThan(0);
       act(() => {
         callbacks[callbacks.length - 1](
@@ -386,8 +566,8 @@ describe('EntityTimeline', () => {
           {} as IntersectionObserver,
         );
       });
-      expect(await findEventItem(deployed.summary)).toBeInTheDocument();
-      expect(getTimeline).toHaveBeenLastCalledWith(ENTITY, {
+      expect(await findChangeItem(outsideSync.summary)).toBeInTheDocument();
+      expect(getTimelineChanges).toHaveBeenLastCalledWith(ENTITY, {
         limit: 25,
         before: deployment.at,
       });
@@ -398,47 +578,54 @@ describe('EntityTimeline', () => {
 
   it('reloads the first page when refreshToken changes, dropping older pages', async () => {
     const user = userEvent.setup();
-    const newest: TimelineEvent = {
+    const newest: TimelineChange = {
       ...deployment,
       id: 'deployment:42',
-      summary: 'Deploy 1.5.0 → 1.6.0 (syncing)',
+      summary: 'Deploy 1.5.0 → 1.6.0',
+      outcome: 'in-progress',
+      status: 'syncing',
       fromVersion: '1.5.0',
       toVersion: '1.6.0',
     };
-    let first: TimelineResponse = {
-      events: [deployment],
+    let first: TimelineChangesResponse = {
+      changes: [deployment],
       nextBefore: deployment.at,
     };
-    const getTimeline = timelineMock(query =>
-      query.before ? { events: [deployed] } : first,
+    const getTimelineChanges = changesMock(query =>
+      query.before ? { changes: [outsideSync] } : first,
     );
-    const { api, rerender } = await render(getTimeline, 1);
-    await findEventItem(deployment.summary);
-    await user.click(screen.getByRole('button', { name: 'Load older events' }));
-    await findEventItem(deployed.summary);
+    const { api, rerender } = await render(getTimelineChanges, 1);
+    await findChangeItem(deployment.summary);
+    await user.click(
+      screen.getByRole('button', { name: 'Load older changes' }),
+    );
+    await findChangeItem(outsideSync.summary);
 
-    first = { events: [newest, deployment], nextBefore: deployment.at };
+    first = { changes: [newest, deployment], nextBefore: deployment.at };
     rerender(element(api, 2));
-    expect(await findEventItem(newest.summary)).toBeInTheDocument();
-    expect(getTimeline).toHaveBeenCalledTimes(3);
-    expect(getTimeline).toHaveBeenLastCalledWith(ENTITY, { limit: 25 });
-    expect(queryEventItem(deployed.summary)).not.toBeInTheDocument();
-    expect(eventItem(deployment.summary)).toBeInTheDocument();
+    expect(await findChangeItem(newest.summary)).toBeInTheDocument();
+    expect(
+      within(changeItem(newest.summary)).getByText('In progress'),
+    ).toBeInTheDocument();
+    expect(getTimelineChanges).toHaveBeenCalledTimes(3);
+    expect(getTimelineChanges).toHaveBeenLastCalledWith(ENTITY, { limit: 25 });
+    expect(queryChangeItem(outsideSync.summary)).not.toBeInTheDocument();
+    expect(changeItem(deployment.summary)).toBeInTheDocument();
   });
 
   it('shows progress while loading', async () => {
-    await render(timelineMock(() => new Promise(() => {})));
+    await render(changesMock(() => new Promise(() => {})));
     expect(await screen.findByTestId('progress')).toBeInTheDocument();
   });
 
   it('says what failed, without a stack, and retries', async () => {
     const user = userEvent.setup();
     let fail = true;
-    const getTimeline = timelineMock(() => {
+    const getTimelineChanges = changesMock(() => {
       if (fail) throw new Error('timeline store unavailable');
-      return { events: [health] };
+      return { changes: [incident] };
     });
-    await render(getTimeline);
+    await render(getTimelineChanges);
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('Could not load the timeline');
     expect(alert).toHaveTextContent('timeline store unavailable');
@@ -446,29 +633,29 @@ describe('EntityTimeline', () => {
 
     fail = false;
     await user.click(within(alert).getByRole('button', { name: 'Retry' }));
-    expect(await findEventItem(health.summary)).toBeInTheDocument();
+    expect(await findChangeItem(incident.summary)).toBeInTheDocument();
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
-    expect(getTimeline).toHaveBeenCalledTimes(2);
+    expect(getTimelineChanges).toHaveBeenCalledTimes(2);
   });
 
   it('explains an empty timeline, and one emptied by the filters', async () => {
     const user = userEvent.setup();
-    const getTimeline = timelineMock(() => ({ events: [] }));
-    await render(getTimeline);
-    expect(await screen.findByText('No events yet')).toBeInTheDocument();
+    const getTimelineChanges = changesMock(() => ({ changes: [] }));
+    await render(getTimelineChanges);
+    expect(await screen.findByText('No changes yet')).toBeInTheDocument();
     expect(
-      screen.getByText(/Deployments made with Shipdeck and Argo CD activity/),
+      screen.getByText(/Deployments made with Shipdeck, Argo CD syncs/),
     ).toBeInTheDocument();
 
     await user.selectOptions(screen.getByLabelText('Environment'), 'staging');
     expect(
-      await screen.findByText('No events match the filters'),
+      await screen.findByText('No changes match the filters'),
     ).toBeInTheDocument();
-    expect(screen.queryByText('No events yet')).not.toBeInTheDocument();
+    expect(screen.queryByText('No changes yet')).not.toBeInTheDocument();
 
     await user.click(screen.getByRole('button', { name: 'Clear filters' }));
-    expect(await screen.findByText('No events yet')).toBeInTheDocument();
-    expect(getTimeline).toHaveBeenLastCalledWith(ENTITY, { limit: 25 });
+    expect(await screen.findByText('No changes yet')).toBeInTheDocument();
+    expect(getTimelineChanges).toHaveBeenLastCalledWith(ENTITY, { limit: 25 });
     expect(screen.getByLabelText('Environment')).toHaveValue('');
   });
 });

@@ -9,13 +9,17 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import CheckIcon from '@material-ui/icons/Check';
-import { TimelineEvent, TimelineQuery } from '@shipdeck/plugin-gitops-common';
+import {
+  TimelineChange,
+  TimelineChangeKind,
+  TimelineChangesQuery,
+} from '@shipdeck/plugin-gitops-common';
 import { gitopsApiRef } from '../../api';
 import { LoadFailed } from '../LoadFailed';
-import { TimelineEventItem } from './TimelineEventItem';
-import { EVENT_TYPE_FILTERS, groupByDay, kindsOf } from './timelineFormat';
+import { TimelineChangeItem } from './TimelineChangeItem';
+import { CHANGE_FILTERS, groupByDay } from './timelineFormat';
 
-/** Events per page. */
+/** Changes per page. */
 export const TIMELINE_PAGE_SIZE = 25;
 
 const useStyles = makeStyles(theme => ({
@@ -56,7 +60,7 @@ type State =
   | { phase: 'error'; error: Error }
   | {
       phase: 'ready';
-      events: TimelineEvent[];
+      changes: TimelineChange[];
       nextBefore?: string;
       /** The first page is being reloaded (refresh) while these stay shown. */
       refreshing: boolean;
@@ -70,17 +74,19 @@ function toError(e: unknown): Error {
 }
 
 function appendUnique(
-  events: TimelineEvent[],
-  older: TimelineEvent[],
-): TimelineEvent[] {
-  const seen = new Set(events.map(e => e.id));
-  return [...events, ...older.filter(e => !seen.has(e.id))];
+  changes: TimelineChange[],
+  older: TimelineChange[],
+): TimelineChange[] {
+  const seen = new Set(changes.map(c => c.id));
+  return [...changes, ...older.filter(c => !seen.has(c.id))];
 }
 
 /**
- * An entity's timeline: Shipdeck deployments and Argo CD activity, newest
- * first, grouped by day, filterable by environment and event type, paged
- * with `before`. A new `refreshToken` reloads the first page.
+ * An entity's timeline of changes: Shipdeck deployments, Argo CD syncs that
+ * did not come from Shipdeck, health incidents, each one entry with its Argo
+ * CD events folded inside; newest first, grouped by day, filterable by
+ * environment and kind of change, paged with `before`. A new `refreshToken`
+ * reloads the first page.
  */
 export function EntityTimeline(props: {
   entityRef: string;
@@ -92,17 +98,19 @@ export function EntityTimeline(props: {
   const api = useApi(gitopsApiRef);
 
   const [environment, setEnvironment] = useState('');
-  const [typeFilters, setTypeFilters] = useState<string[]>([]);
+  const [typeFilters, setTypeFilters] = useState<TimelineChangeKind[]>([]);
   const [retryCount, setRetryCount] = useState(0);
   const [state, setState] = useState<State>({ phase: 'loading' });
 
-  const kinds = kindsOf(typeFilters);
-  const kindsKey = kinds.join(',');
+  // In the filters' order, however they were picked.
+  const kindsKey = CHANGE_FILTERS.filter(f => typeFilters.includes(f.id))
+    .map(f => f.id)
+    .join(',');
   const filterKey = `${entityRef}|${environment}|${kindsKey}`;
-  const query = useMemo((): TimelineQuery => {
-    const q: TimelineQuery = { limit: TIMELINE_PAGE_SIZE };
+  const query = useMemo((): TimelineChangesQuery => {
+    const q: TimelineChangesQuery = { limit: TIMELINE_PAGE_SIZE };
     if (environment) q.environment = environment;
-    if (kindsKey) q.types = kindsKey.split(',') as TimelineQuery['types'];
+    if (kindsKey) q.kinds = kindsKey.split(',') as TimelineChangeKind[];
     return q;
   }, [environment, kindsKey]);
 
@@ -125,13 +133,13 @@ export function EntityTimeline(props: {
           }
         : { phase: 'loading' },
     );
-    api.getTimeline(entityRef, query).then(
+    api.getTimelineChanges(entityRef, query).then(
       response => {
         if (current !== generation.current) return;
         loadedKey.current = filterKey;
         setState({
           phase: 'ready',
-          events: response.events,
+          changes: response.changes,
           nextBefore: response.nextBefore,
           refreshing: false,
           loadingMore: false,
@@ -161,7 +169,7 @@ export function EntityTimeline(props: {
         ? { ...prev, loadingMore: true, moreError: undefined }
         : prev,
     );
-    api.getTimeline(entityRef, { ...query, before: nextBefore }).then(
+    api.getTimelineChanges(entityRef, { ...query, before: nextBefore }).then(
       response => {
         if (current !== generation.current) return;
         loadingMore.current = false;
@@ -169,7 +177,7 @@ export function EntityTimeline(props: {
           prev.phase === 'ready'
             ? {
                 ...prev,
-                events: appendUnique(prev.events, response.events),
+                changes: appendUnique(prev.changes, response.changes),
                 nextBefore: response.nextBefore,
                 loadingMore: false,
               }
@@ -194,7 +202,7 @@ export function EntityTimeline(props: {
   useEffect(() => {
     latestLoadMore.current = loadMore;
   }, [loadMore]);
-  const eventCount = state.phase === 'ready' ? state.events.length : 0;
+  const eventCount = state.phase === 'ready' ? state.changes.length : 0;
   const autoLoad =
     state.phase === 'ready' && !!state.nextBefore && !state.moreError;
   useEffect(() => {
@@ -215,7 +223,7 @@ export function EntityTimeline(props: {
   }, [autoLoad, eventCount]);
 
   const filtered = environment !== '' || typeFilters.length > 0;
-  const toggleType = (id: string) =>
+  const toggleType = (id: TimelineChangeKind) =>
     setTypeFilters(prev =>
       prev.includes(id) ? prev.filter(t => t !== id) : [...prev, id],
     );
@@ -244,8 +252,8 @@ export function EntityTimeline(props: {
           </option>
         ))}
       </TextField>
-      <div role="group" aria-label="Event types" className={classes.chips}>
-        {EVENT_TYPE_FILTERS.map(filter => {
+      <div role="group" aria-label="Kinds of change" className={classes.chips}>
+        {CHANGE_FILTERS.map(filter => {
           const selected = typeFilters.includes(filter.id);
           return (
             <Chip
@@ -263,7 +271,7 @@ export function EntityTimeline(props: {
       </div>
       {typeFilters.length === 0 && (
         <Typography variant="caption" color="textSecondary">
-          All event types shown; pick some to narrow down.
+          Every kind of change shown; pick some to narrow down.
         </Typography>
       )}
     </div>
@@ -280,12 +288,12 @@ export function EntityTimeline(props: {
         onRetry={() => setRetryCount(n => n + 1)}
       />
     );
-  } else if (state.events.length === 0) {
+  } else if (state.changes.length === 0 && !state.nextBefore) {
     body = filtered ? (
       <EmptyState
         missing="data"
-        title="No events match the filters"
-        description="Nothing of this environment or these event types was recorded. Widen the filters to see everything."
+        title="No changes match the filters"
+        description="Nothing of this environment or these kinds of change was recorded. Widen the filters to see everything."
         action={
           <Button variant="outlined" onClick={clearFilters}>
             Clear filters
@@ -295,18 +303,18 @@ export function EntityTimeline(props: {
     ) : (
       <EmptyState
         missing="data"
-        title="No events yet"
-        description="Deployments made with Shipdeck and Argo CD activity (syncs, hooks, health and sync status changes) appear here as they happen."
+        title="No changes yet"
+        description="Deployments made with Shipdeck, Argo CD syncs that did not come from Shipdeck and health incidents appear here as they happen, each with its Argo CD events."
       />
     );
   } else {
-    const groups = groupByDay(state.events);
+    const groups = groupByDay(state.changes);
     body = (
       <>
         {state.refreshError && (
           <LoadFailed
             dense
-            title="Could not load the newest events"
+            title="Could not load the newest changes"
             error={state.refreshError}
             onRetry={() => setRetryCount(n => n + 1)}
           />
@@ -321,8 +329,8 @@ export function EntityTimeline(props: {
               {group.label}
             </Typography>
             <ul className={classes.list}>
-              {group.events.map(event => (
-                <TimelineEventItem key={event.id} event={event} />
+              {group.events.map(change => (
+                <TimelineChangeItem key={change.id} change={change} />
               ))}
             </ul>
           </section>
@@ -331,7 +339,7 @@ export function EntityTimeline(props: {
         {state.moreError && (
           <LoadFailed
             dense
-            title="Could not load older events"
+            title="Could not load older changes"
             error={state.moreError}
             onRetry={loadMore}
           />
@@ -345,16 +353,19 @@ export function EntityTimeline(props: {
                   onClick={loadMore}
                   disabled={state.loadingMore}
                 >
-                  Load older events
+                  Load older changes
                 </Button>
               )}
               {state.loadingMore && (
-                <CircularProgress size={20} aria-label="Loading older events" />
+                <CircularProgress
+                  size={20}
+                  aria-label="Loading older changes"
+                />
               )}
             </>
           ) : (
             <Typography variant="body2" color="textSecondary" role="status">
-              Nothing older: this is the first recorded event
+              Nothing older: this is the first recorded change
               {filtered ? ' matching the filters' : ''}.
             </Typography>
           )}

@@ -55,6 +55,11 @@ const useStyles = makeStyles<Theme, { tone: Tone }>(theme => ({
     flex: 1,
     minWidth: 0,
   },
+  dense: {
+    padding: theme.spacing(0.75, 0),
+    '& $icon': { width: 24, height: 24, borderWidth: 1 },
+    '& $summary': { fontWeight: theme.typography.fontWeightRegular as number },
+  },
   headline: {
     display: 'flex',
     flexWrap: 'wrap',
@@ -176,9 +181,15 @@ function DetailValue(props: { value: unknown }) {
   );
 }
 
-/** One event of the timeline. */
-export function TimelineEventItem(props: { event: TimelineEvent }) {
-  const { event } = props;
+/**
+ * One event of the timeline; `dense` inside a change, which already names
+ * the environment.
+ */
+export function TimelineEventItem(props: {
+  event: TimelineEvent;
+  dense?: boolean;
+}) {
+  const { event, dense } = props;
   const tone = toneOf(event);
   const classes = useStyles({ tone });
   const [expanded, setExpanded] = useState(false);
@@ -187,13 +198,18 @@ export function TimelineEventItem(props: { event: TimelineEvent }) {
   const message = inlineMessageOf(event);
   const details = remainingDetails(event);
   const detailsId = `timeline-details-${event.id.replace(/[^\w-]/g, '-')}`;
+  // Inside a change, which links to Argo CD once for all its events.
+  const links = dense ? [] : event.links;
   const versions =
     event.fromVersion || event.toVersion
       ? [event.fromVersion, event.toVersion].filter(Boolean).join(' → ')
       : undefined;
 
   return (
-    <li className={classes.item} data-testid="timeline-event">
+    <li
+      className={`${classes.item} ${dense ? classes.dense : ''}`}
+      data-testid="timeline-event"
+    >
       <div className={classes.icon} title={KIND_LABELS[event.kind]} aria-hidden>
         <KindIcon event={event} tone={tone} />
       </div>
@@ -206,7 +222,9 @@ export function TimelineEventItem(props: { event: TimelineEvent }) {
           >
             {event.summary}
           </Typography>
-          <Chip size="small" variant="outlined" label={event.environment} />
+          {!dense && (
+            <Chip size="small" variant="outlined" label={event.environment} />
+          )}
         </div>
         <Typography variant="body2" component="div" className={classes.meta}>
           <time dateTime={event.at} title={date.toLocaleString()}>
@@ -231,9 +249,9 @@ export function TimelineEventItem(props: { event: TimelineEvent }) {
           </Typography>
         )}
         <HookList hooks={hooks} />
-        {(event.links.length > 0 || details.length > 0) && (
+        {(links.length > 0 || details.length > 0) && (
           <div className={classes.links}>
-            {event.links.map(link => (
+            {links.map(link => (
               <Typography variant="body2" component="span" key={link.url}>
                 <Link to={link.url}>{link.title}</Link>
               </Typography>

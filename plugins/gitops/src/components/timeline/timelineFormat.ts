@@ -1,30 +1,12 @@
-import { OperationHook, TimelineEvent } from '@shipdeck/plugin-gitops-common';
+import {
+  OperationHook,
+  TimelineChange,
+  TimelineChangeKind,
+  TimelineChangeOutcome,
+  TimelineEvent,
+} from '@shipdeck/plugin-gitops-common';
 
 export type TimelineKind = TimelineEvent['kind'];
-
-/** The event type filters the timeline offers, each covering one or more kinds. */
-export const EVENT_TYPE_FILTERS: ReadonlyArray<{
-  id: string;
-  label: string;
-  kinds: TimelineKind[];
-}> = [
-  { id: 'deployments', label: 'Deployments', kinds: ['deployment'] },
-  { id: 'argocd-deploys', label: 'Argo CD deploys', kinds: ['deployed'] },
-  {
-    id: 'operations',
-    label: 'Syncs/operations',
-    kinds: ['operation-started', 'operation'],
-  },
-  { id: 'health', label: 'Health', kinds: ['health'] },
-  { id: 'sync-status', label: 'Sync status', kinds: ['sync-status'] },
-];
-
-/** The kinds of the selected filters, in a stable order; empty means all. */
-export function kindsOf(filterIds: readonly string[]): TimelineKind[] {
-  return EVENT_TYPE_FILTERS.filter(f => filterIds.includes(f.id)).flatMap(
-    f => f.kinds,
-  );
-}
 
 export const KIND_LABELS: Record<TimelineKind, string> = {
   deployment: 'Shipdeck deployment',
@@ -59,37 +41,86 @@ const HEALTH_TONES: Record<string, Tone> = {
   Unknown: 'neutral',
 };
 
+const OPERATION_TONES: Record<string, Tone> = {
+  Succeeded: 'success',
+  Failed: 'error',
+  Error: 'error',
+  Running: 'info',
+  Terminating: 'warning',
+};
+
+const SYNC_TONES: Record<string, Tone> = {
+  Synced: 'success',
+  OutOfSync: 'warning',
+};
+
 /**
- * How an event went, read from what the backend says about it: the status in
- * a deployment's summary, the phase of an operation, the new health or sync
- * status.
+ * How an event went, from what it moved (`state`: the new health, sync
+ * status or operation phase) or, for a deployment record, its status.
  */
 export function toneOf(event: TimelineEvent): Tone {
-  const summary = event.summary;
+  const to = event.state?.to ?? '';
   switch (event.kind) {
     case 'deployment': {
-      const status = /\(([\w-]+)\)\s*$/.exec(summary)?.[1];
-      return (status && DEPLOYMENT_TONES[status]) || 'info';
+      const status = event.details?.status;
+      return (typeof status === 'string' && DEPLOYMENT_TONES[status]) || 'info';
     }
     case 'operation':
-      if (/\bSucceeded\b/.test(summary)) return 'success';
-      if (/\b(Failed|Error)\b/.test(summary)) return 'error';
-      return 'info';
     case 'operation-started':
-      return 'info';
-    case 'health': {
-      const health = /→\s*(\w+)/.exec(summary)?.[1];
-      return (health && HEALTH_TONES[health]) || 'neutral';
-    }
+      return OPERATION_TONES[to] ?? 'info';
+    case 'health':
+      return HEALTH_TONES[to] ?? 'neutral';
     case 'sync-status':
-      if (/^Synced\b/.test(summary)) return 'success';
-      if (/^OutOfSync\b/.test(summary)) return 'warning';
-      return 'neutral';
+      return SYNC_TONES[to] ?? 'neutral';
     case 'deployed':
       return 'success';
     default:
       return 'neutral';
   }
+}
+
+/** The change filters the timeline offers, one per kind. */
+export const CHANGE_FILTERS: ReadonlyArray<{
+  id: TimelineChangeKind;
+  label: string;
+}> = [
+  { id: 'deployment', label: 'Deployments' },
+  { id: 'sync', label: 'Syncs outside Shipdeck' },
+  { id: 'incident', label: 'Incidents' },
+  { id: 'status', label: 'Status changes' },
+];
+
+export const CHANGE_KIND_LABELS: Record<TimelineChangeKind, string> = {
+  deployment: 'Shipdeck deployment',
+  sync: 'Argo CD sync, not from Shipdeck',
+  incident: 'Health incident',
+  status: 'Argo CD status',
+};
+
+/** What a change's outcome reads as, and its colour. */
+export const OUTCOMES: Record<
+  TimelineChangeOutcome,
+  { label: string; tone: Tone }
+> = {
+  healthy: { label: 'Healthy', tone: 'success' },
+  'in-progress': { label: 'In progress', tone: 'info' },
+  waiting: { label: 'Waiting for its pull request', tone: 'info' },
+  degraded: { label: 'Degraded', tone: 'error' },
+  failed: { label: 'Failed', tone: 'error' },
+  superseded: { label: 'Superseded', tone: 'neutral' },
+  abandoned: { label: 'Pull request closed', tone: 'neutral' },
+  ongoing: { label: 'Ongoing', tone: 'error' },
+  restored: { label: 'Restored', tone: 'warning' },
+  'out-of-sync': { label: 'Out of sync', tone: 'warning' },
+  info: { label: 'No action needed', tone: 'neutral' },
+};
+
+/** The outcome's label and tone; an unknown one (a newer backend) reads neutral. */
+export function outcomeOf(change: TimelineChange): {
+  label: string;
+  tone: Tone;
+} {
+  return OUTCOMES[change.outcome] ?? { label: change.outcome, tone: 'neutral' };
 }
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -134,13 +165,12 @@ export function timeOfDay(date: Date): string {
   return `${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
-/** Events grouped by local day, in the order given (newest first). */
-export function groupByDay(
-  events: TimelineEvent[],
+/** Entries grouped by local day, in the order given (newest first). */
+export function groupByDay<T extends { at: string }>(
+  events: T[],
   now = new Date(),
-): Array<{ key: string; label: string; events: TimelineEvent[] }> {
-  const groups: Array<{ key: string; label: string; events: TimelineEvent[] }> =
-    [];
+): Array<{ key: string; label: string; events: T[] }> {
+  const groups: Array<{ key: string; label: string; events: T[] }> = [];
   for (const event of events) {
     const date = new Date(event.at);
     const key = dayKey(date);
@@ -170,6 +200,9 @@ export function inlineMessageOf(event: TimelineEvent): string | undefined {
 }
 
 const DETAIL_LABELS: Record<string, string> = {
+  status: 'Status',
+  initiatedBy: 'Started by',
+  automated: 'Auto-sync',
   revision: 'Revision',
   deploymentId: 'Shipdeck deployment',
   changeSetId: 'Change set',
