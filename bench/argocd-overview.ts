@@ -12,34 +12,22 @@
  *
  * Run: eval "$(./shipdeck env)" && yarn bench:argocd [sizes…]
  */
-import { mkdtemp, rm } from 'node:fs/promises';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, cpus } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import express from 'express';
-import knexFactory, { Knex } from 'knex';
 import { ConfigReader } from '@backstage/config';
-import { readApplicationLocatorOptions } from '../plugins/gitops-backend/src/argocd/ApplicationLocator';
 import { HttpArgoCdClient } from '../plugins/gitops-backend/src/argocd/HttpArgoCdClient';
-import { DatabaseDeploymentStore } from '../plugins/gitops-backend/src/database/DatabaseDeploymentStore';
-import { OciRegistryClient } from '../plugins/gitops-backend/src/registry/OciRegistryClient';
+import {
+  createGitopsServices,
+  createGitopsStores,
+} from '../plugins/gitops-backend/src/createGitopsServices';
 import { createRouter } from '../plugins/gitops-backend/src/router';
-import { ManifestRepositories } from '../plugins/gitops-backend/src/scm/ManifestRepositories';
-import { AuthorizedDeploymentService } from '../plugins/gitops-backend/src/service/AuthorizedDeploymentService';
-import { AuthorizedSyncService } from '../plugins/gitops-backend/src/service/AuthorizedSyncService';
-import { ChangeSetWriter } from '../plugins/gitops-backend/src/service/ChangeSetWriter';
-import { DefaultDeploymentService } from '../plugins/gitops-backend/src/service/DefaultDeploymentService';
-import { DefaultEnvironmentService } from '../plugins/gitops-backend/src/service/DefaultEnvironmentService';
-import { DefaultSyncService } from '../plugins/gitops-backend/src/service/DefaultSyncService';
-import { OverviewService } from '../plugins/gitops-backend/src/service/OverviewService';
-import { TimelineService } from '../plugins/gitops-backend/src/service/TimelineService';
-import { ApplicationRefs } from '../plugins/gitops-backend/src/snapshots/ApplicationRefs';
 import { SnapshotRefresher } from '../plugins/gitops-backend/src/snapshots/SnapshotRefresher';
 import { SnapshotStore } from '../plugins/gitops-backend/src/snapshots/SnapshotStore';
-import { TargetResolver } from '../plugins/gitops-backend/src/targets/TargetResolver';
 import { ArgoCdFleet, ENVIRONMENTS, startArgoCdFleet } from './lib/argocdFleet';
+import { benchDatabase } from './lib/database';
 import { instrument, Tally } from './lib/instrument';
 import {
   auditor,
@@ -82,12 +70,7 @@ async function startShipdeck(
   fleet: ArgoCdFleet,
   services: number,
 ): Promise<Shipdeck> {
-  const dbDir = await mkdtemp(join(tmpdir(), 'shipdeck-bench-db-'));
-  const knex: Knex = knexFactory({
-    client: 'better-sqlite3',
-    connection: { filename: join(dbDir, 'gitops.sqlite') },
-    useNullAsDefault: true,
-  });
+  const { database, close: closeDatabase } = await benchDatabase();
   const config = new ConfigReader({
     gitops: {
       environments: ENVIRONMENTS.map(name => ({ name, argocdInstance: name })),
@@ -96,106 +79,58 @@ async function startShipdeck(
       argocd: { instances: fleet.instances },
     },
   });
-  const staleAfterMs = 120_000;
 
-  const store = await DatabaseDeploymentStore.create({
-    database: { getClient: async () => knex },
-  });
-  const snapshots = store.snapshots();
-  const targets = TargetResolver.fromConfig(config);
-  const client = new HttpArgoCdClient(fleet.instances, { logger });
-  const catalog = inMemoryCatalog(syntheticEntities(services));
-  // Undefined for an instance that is not configured.
-  const applicationUrl = (ref: {
-    instance: string;
-    name: string;
-    namespace?: string;
-  }) => client.applicationUrl(ref);
-  // Selector-named apps are found in the snapshot; ours are named, so a no-op.
-  const refs = new ApplicationRefs(
-    snapshots,
-    readApplicationLocatorOptions(config),
-    applicationUrl,
-  );
-
-  // The refresher gets instrumented views of the same client and stores.
+  // The bench counts Argo CD calls and times store reads on instrumented
+  // views of the real client and stores; everything else is plugin wiring.
+  const client = HttpArgoCdClient.fromConfig(config, { logger });
+  const stores = await createGitopsStores({ database });
   const tally = new Tally();
   const viewTally = new Tally();
-  const refresher = new SnapshotRefresher(
-    instrument(
+  const gitops = await createGitopsServices({
+    config,
+    logger,
+    database,
+    auth,
+    permissions,
+    catalog: inMemoryCatalog(syntheticEntities(services)),
+    argocd: instrument(
       client,
       { listApplications: 'argocd list', getApplication: 'argocd get' },
       tally,
     ),
-    instrument(
-      snapshots,
-      {
-        listInstance: 'db read',
-        replaceInstance: 'db write snapshots',
-        appendEvents: 'db write events',
-        recordAttempt: 'db write status',
-      },
-      tally,
-    ),
-    instrument(store, { listInFlight: 'db read', addStep: 'db write' }, tally),
-    logger,
-  );
-
-  const repositories = ManifestRepositories.fromConfig(config, { logger });
-  const router = await createRouter({
-    auth,
-    httpAuth,
-    auditor,
-    environments: DefaultEnvironmentService.create({
-      catalog,
-      targets,
-      store,
-      snapshots,
-      refs,
-      staleAfterMs,
-    }),
-    deployments: new AuthorizedDeploymentService(
-      DefaultDeploymentService.create({
-        auth,
-        catalog,
-        config,
-        targets,
-        repositories,
-        writer: new ChangeSetWriter(repositories),
-        store,
-        registry: OciRegistryClient.fromConfig(config),
-        refs,
-      }),
-      permissions,
-    ),
-    idempotency: store.idempotency(),
-    repositories,
-    sync: new AuthorizedSyncService(
-      new DefaultSyncService(catalog, targets, client, refs),
-      permissions,
-    ),
-    timeline: new TimelineService(
-      catalog,
-      targets,
-      store,
-      snapshots,
-      refs,
-      applicationUrl,
-    ),
-    // Instrumented like the refresher's, to split a view's time.
-    overview: new OverviewService(
-      catalog,
-      targets,
-      instrument(store, { latestPerTarget: 'latestPerTarget' }, viewTally),
-      instrument(
-        snapshots,
+    stores: {
+      ...stores,
+      // The refresher's reads and writes, then the overview's reads.
+      deployments: instrument(
+        instrument(
+          stores.deployments,
+          { listInFlight: 'db read', addStep: 'db write' },
+          tally,
+        ),
+        { latestPerTarget: 'latestPerTarget' },
+        viewTally,
+      ),
+      snapshots: instrument(
+        instrument(
+          stores.snapshots,
+          {
+            listInstance: 'db read',
+            replaceInstance: 'db write snapshots',
+            appendEvents: 'db write events',
+            recordAttempt: 'db write status',
+          },
+          tally,
+        ),
         { getMany: 'getMany', instanceStatuses: 'instanceStatuses' },
         viewTally,
       ),
-      staleAfterMs,
-      refs,
-      applicationUrl,
-    ),
+    },
+  });
+  const router = await createRouter({
+    ...gitops,
+    auth,
+    httpAuth,
+    auditor,
   });
   const app = express();
   app.use('/api/gitops', router);
@@ -216,16 +151,15 @@ async function startShipdeck(
 
   return {
     client,
-    refresher,
-    snapshots,
+    refresher: gitops.refresher,
+    snapshots: stores.snapshots,
     tally,
     viewTally,
     baseUrl: `http://127.0.0.1:${port}/api/gitops`,
     async close() {
       server.closeAllConnections();
       await new Promise(resolve => server.close(resolve));
-      await knex.destroy();
-      await rm(dbDir, { recursive: true, force: true });
+      await closeDatabase();
     },
   };
 }

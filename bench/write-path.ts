@@ -17,11 +17,11 @@ import {
 } from '@shipdeck/github-stand-in';
 import { writeVersion } from '../plugins/gitops-backend/src/manifests/strategies';
 import { GitHubManifestRepository } from '../plugins/gitops-backend/src/scm/github/GitHubManifestRepository';
-import { ManifestRepositories } from '../plugins/gitops-backend/src/scm/ManifestRepositories';
-import { ChangeSetWriter } from '../plugins/gitops-backend/src/service/ChangeSetWriter';
-import { TargetResolver } from '../plugins/gitops-backend/src/targets/TargetResolver';
+import { createGitopsServices } from '../plugins/gitops-backend/src/createGitopsServices';
 import { syntheticServices } from '../plugins/gitops-backend/src/__testUtils__/syntheticServices';
 import { filesOf } from '../plugins/gitops-backend/src/__testUtils__/githubBackend';
+import { benchDatabase } from './lib/database';
+import { auth, inMemoryCatalog, logger, permissions } from './lib/standIns';
 
 /**
  * How the release reads its manifest files: `graphql` is Shipdeck's
@@ -52,6 +52,7 @@ async function githubCallsPerRelease(n: number, reads: Reads) {
     repos: [{ owner: 'shop', repo: 'deploy', dir }],
   });
   const { url, close } = await standIn.start();
+  const closeAll = [close];
   try {
     const config = new ConfigReader({
       integrations: {
@@ -66,15 +67,24 @@ async function githubCallsPerRelease(n: number, reads: Reads) {
         github: { throttle: false },
       },
     });
-    const repositories = ManifestRepositories.fromConfig(config, {
-      logger: console as any,
-      github: id => {
-        const repo = GitHubManifestRepository.fromConfig(id, config);
-        return reads === 'per-file' ? readPerFile(repo) : repo;
-      },
+    const { database, close: closeDatabase } = await benchDatabase();
+    closeAll.push(closeDatabase);
+    const gitops = await createGitopsServices({
+      config,
+      logger,
+      database,
+      auth,
+      permissions,
+      catalog: inMemoryCatalog(entities),
     });
-    const targets = TargetResolver.fromConfig(config);
-    const writer = new ChangeSetWriter(repositories);
+    if (reads === 'per-file') {
+      readPerFile(
+        gitops.repositories.get(
+          'github.com/shop/deploy',
+        ) as GitHubManifestRepository,
+      );
+    }
+    const { targets, writer } = gitops;
     standIn.resetCalls();
     const started = performance.now();
     await writer.apply({
@@ -109,7 +119,7 @@ async function githubCallsPerRelease(n: number, reads: Reads) {
       retries: retried + reapplied,
     };
   } finally {
-    await close();
+    for (const c of closeAll) await c();
   }
 }
 
