@@ -11,3 +11,5 @@ export * from './entityRefs';
 export * from './client';
 export * from './overviewRows';
 export * from './deploymentStatus';
+export * from './lag';
+export * from './sourceChanges';

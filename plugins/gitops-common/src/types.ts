@@ -1,3 +1,4 @@
+import type { EnvironmentLag } from './lag';
 /**
  * How a target's manifest is edited to change the running version.
  *
@@ -193,6 +194,10 @@ export interface EntityEnvironment {
   statusError?: string;
   /** A pull request Shipdeck opened for this environment that is still open. */
   pendingPullRequest?: PullRequestInfo & { deploymentId?: string };
+  /** Runs another version than the environment it promotes from. */
+  lag?: EnvironmentLag;
+  /** OutOfSync with no Shipdeck change in flight (see `assessLag`). */
+  drifted?: boolean;
 }
 
 /**
@@ -389,6 +394,10 @@ export interface OverviewRow {
   statusError?: string;
   lastDeployment?: DeploymentRecord;
   argocdUrl?: string;
+  /** Runs another version than the environment it promotes from. */
+  lag?: EnvironmentLag;
+  /** OutOfSync with no Shipdeck change in flight (see `assessLag`). */
+  drifted?: boolean;
 }
 
 /**
@@ -522,7 +531,7 @@ export interface OverviewFilter {
   owner?: string;
   system?: string;
   environment?: string;
-  status?: 'all' | 'problems' | 'healthy';
+  status?: 'all' | 'problems' | 'healthy' | 'behind' | 'drifted';
   changedWithinHours?: number;
 }
 

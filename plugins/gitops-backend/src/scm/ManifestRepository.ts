@@ -1,3 +1,5 @@
+import { SourceCommit } from '@shipdeck/plugin-gitops-common';
+
 /** A file to write in a commit, as its full new content. */
 export interface FileChange {
   path: string;
@@ -137,6 +139,19 @@ export interface ManifestRepository {
     number: number,
     previous?: PullRequestObservation,
   ): Promise<PullRequestObservation>;
+
+  /**
+   * The commits reachable from `head` and not from `base` (each a tag, a
+   * branch or a commit SHA), newest first, at most `limit` of `total`; a
+   * NotFoundError when either does not exist. For a service's source
+   * repository: what changed between two versions. Optional: a repository
+   * without it offers no compare list.
+   */
+  compareCommits?(
+    base: string,
+    head: string,
+    limit: number,
+  ): Promise<{ commits: SourceCommit[]; total: number; url?: string }>;
 
   /** Link to a commit for people, when the repository has a web UI. */
   commitUrl(sha: string): string | undefined;

@@ -9,6 +9,7 @@ import { ArgoStatus } from './ArgoStatus';
 import { EnvironmentFlags } from '../EnvironmentFlags';
 import { PullRequestState } from '../PullRequestState';
 
+import { LagBadges } from '../LagBadges';
 const useStyles = makeStyles(theme => ({
   stage: {
     padding: theme.spacing(2),
@@ -74,6 +75,7 @@ export function EnvironmentStage(props: {
       <ArgoStatus status={status} error={props.item.statusError} />
 
       {pending && (
+      <LagBadges lag={props.item.lag} drifted={props.item.drifted} />
         <>
           <Typography className={classes.label}>
             Pending pull request

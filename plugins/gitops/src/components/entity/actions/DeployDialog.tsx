@@ -40,6 +40,7 @@ export function DeployDialog(props: {
       confirmLabel={
         item.environment.pullRequest ? 'Open pull request' : 'Deploy'
       }
+      sourceChanges={props.canDeployBranch}
       onClose={props.onClose}
       onStarted={props.onStarted}
       buildRequest={() => {
