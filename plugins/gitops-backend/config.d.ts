@@ -45,7 +45,11 @@ export interface Config {
     }>;
     /** Organisation-wide manifest layout; entities override it by annotation. */
     manifests?: {
-      /** Manifest repository, e.g. `github.com/acme/deploy` or `local:demo`. */
+      /**
+       * Manifest repository, e.g. `github.com/acme/deploy`,
+       * `gitlab.example.com/platform/deploy/manifests` (a host under
+       * `integrations.gitlab`, nested groups allowed) or `local:demo`.
+       */
       repo?: string;
       /** Branch Argo CD watches. Default `main`. */
       branch?: string;
@@ -106,6 +110,22 @@ export interface Config {
        */
       webhookSecret?: string;
       /** The events topic of GitHub's webhooks. Default `github`. */
+      webhookTopic?: string;
+    };
+    gitlab?: {
+      /**
+       * Secret token of the GitLab webhooks (merge request and pipeline
+       * events) that tell Shipdeck at once that a merge request was merged,
+       * closed, approved or its pipeline finished. With it, the events
+       * backend's `POST /api/events/http/<webhookTopic>` takes only
+       * deliveries whose `X-Gitlab-Token` is this token and that are about a
+       * Shipdeck manifest repository (needs `gitopsGitLabWebhooksModule` in
+       * the backend). Without it, the scheduled look alone finds merged
+       * merge requests.
+       * @visibility secret
+       */
+      webhookSecret?: string;
+      /** The events topic of GitLab's webhooks. Default `gitlab`. */
       webhookTopic?: string;
     };
     /**

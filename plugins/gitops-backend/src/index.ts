@@ -6,3 +6,4 @@
 export { gitopsPlugin as default } from './plugin';
 export { localRepositoryUrlReaders } from './scm/local/localRepositoryUrlReaders';
 export { gitopsGitHubWebhooksModule } from './pullRequests/GitHubWebhooks';
+export { gitopsGitLabWebhooksModule } from './pullRequests/GitLabWebhooks';

@@ -1,4 +1,4 @@
-import type { EnvironmentLag } from './lag';
+import type { RepositoryProvider } from './changeRequests';
 /**
  * How a target's manifest is edited to change the running version.
  *
@@ -194,10 +194,6 @@ export interface EntityEnvironment {
   statusError?: string;
   /** A pull request Shipdeck opened for this environment that is still open. */
   pendingPullRequest?: PullRequestInfo & { deploymentId?: string };
-  /** Runs another version than the environment it promotes from. */
-  lag?: EnvironmentLag;
-  /** OutOfSync with no Shipdeck change in flight (see `assessLag`). */
-  drifted?: boolean;
 }
 
 /**
@@ -394,10 +390,6 @@ export interface OverviewRow {
   statusError?: string;
   lastDeployment?: DeploymentRecord;
   argocdUrl?: string;
-  /** Runs another version than the environment it promotes from. */
-  lag?: EnvironmentLag;
-  /** OutOfSync with no Shipdeck change in flight (see `assessLag`). */
-  drifted?: boolean;
 }
 
 /**
@@ -531,7 +523,7 @@ export interface OverviewFilter {
   owner?: string;
   system?: string;
   environment?: string;
-  status?: 'all' | 'problems' | 'healthy' | 'behind' | 'drifted';
+  status?: 'all' | 'problems' | 'healthy';
   changedWithinHours?: number;
 }
 
@@ -722,4 +714,9 @@ export interface ManifestRepositoryInfo {
   branch: string;
   /** The repository as Argo CD Applications name it (`spec.source.repoURL`). */
   repoURL: string;
+  /**
+   * Where it is hosted, which decides the words for its change requests
+   * (see `changeRequestTerms`). Older backends do not send it.
+   */
+  provider?: RepositoryProvider;
 }

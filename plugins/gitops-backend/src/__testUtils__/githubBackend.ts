@@ -12,6 +12,7 @@ import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
+import { JsonObject } from '@backstage/types';
 import knexFactory, { Knex } from 'knex';
 import { gitopsPlugin } from '../plugin';
 import {
@@ -35,13 +36,8 @@ export function filesOf(dir: string): Record<string, string> {
   return files;
 }
 
-/**
- * The gitops backend writing to `github.com/shop/deploy`, served by the
- * GitHub stand-in over a bare repository seeded with the given files (the
- * demo manifests by default). Credentials come from `integrations.github`,
- * exactly as in production.
- */
-export async function startGitHubBackend(options: {
+/** What a test backend over a stand-in is started with. */
+export interface StandInBackendOptions {
   knex: Knex;
   files?: Record<string, string>;
   entities?: Entity[];
@@ -49,32 +45,44 @@ export async function startGitHubBackend(options: {
   features?: Parameters<typeof startTestBackend>[0]['features'];
   /** Adjusts the gitops config, e.g. to set a webhook secret. */
   gitops?: (config: Record<string, any>) => Record<string, any>;
-}) {
+}
+
+/** The demo manifests (or `files`) in a new bare repository. */
+export async function seedManifests(options: StandInBackendOptions) {
   const { dir } = await seedBareRepository({
     files: options.files ?? filesOf(join(examplesDir, 'manifests')),
   });
-  const standIn = createGitHubStandIn({
-    repos: [{ owner: 'shop', repo: 'deploy', dir }],
-    token: 'ghp_test',
-  });
-  const { url, close } = await standIn.start();
+  const git = (...args: string[]) =>
+    execFileSync('git', ['--git-dir', dir, ...args], {
+      encoding: 'utf8',
+    }).trim();
+  return { dir, git };
+}
+
+/**
+ * The gitops backend with the demo environments and entities, its manifest
+ * repository `repo` reached through `integrations` (a stand-in's).
+ */
+export async function startStandInBackend(
+  options: StandInBackendOptions & {
+    repo: string;
+    integrations: JsonObject;
+    gitopsDefaults?: JsonObject;
+  },
+) {
   const { server } = await startTestBackend({
     features: [
       gitopsPlugin,
       mockServices.rootConfig.factory({
         data: {
-          integrations: {
-            github: [
-              { host: 'github.com', apiBaseUrl: url, token: 'ghp_test' },
-            ],
-          },
+          integrations: options.integrations,
           gitops: (options.gitops ?? (c => c))({
             environments: exampleEnvironments,
             manifests: {
-              repo: 'github.com/shop/deploy',
+              repo: options.repo,
               path: '{service}/overlays/{env}',
             },
-            github: { throttle: false },
+            ...options.gitopsDefaults,
           }),
         },
       }),
@@ -101,9 +109,29 @@ export async function startGitHubBackend(options: {
       ...(options.features ?? []),
     ],
   });
-  const git = (...args: string[]) =>
-    execFileSync('git', ['--git-dir', dir, ...args], {
-      encoding: 'utf8',
-    }).trim();
+  return server;
+}
+
+/**
+ * The gitops backend writing to `github.com/shop/deploy`, served by the
+ * GitHub stand-in over a bare repository seeded with the given files (the
+ * demo manifests by default). Credentials come from `integrations.github`,
+ * exactly as in production.
+ */
+export async function startGitHubBackend(options: StandInBackendOptions) {
+  const { dir, git } = await seedManifests(options);
+  const standIn = createGitHubStandIn({
+    repos: [{ owner: 'shop', repo: 'deploy', dir }],
+    token: 'ghp_test',
+  });
+  const { url, close } = await standIn.start();
+  const server = await startStandInBackend({
+    ...options,
+    repo: 'github.com/shop/deploy',
+    integrations: {
+      github: [{ host: 'github.com', apiBaseUrl: url, token: 'ghp_test' }],
+    },
+    gitopsDefaults: { github: { throttle: false } },
+  });
   return { server, git, standIn, url, close };
 }

@@ -19,6 +19,7 @@ import {
 } from './gitHubWebhookEvents';
 import { PullRequestStore } from './PullRequestStore';
 import { PullRequestTracker } from './PullRequestTracker';
+import { subscribeToPullRequestEvents } from './subscribeToPullRequestEvents';
 
 /** The events topic GitHub's webhooks arrive on unless configured. */
 export const DEFAULT_WEBHOOK_TOPIC = 'github';
@@ -159,32 +160,18 @@ export const gitopsGitHubWebhooksModule = createBackendModule({
  * event only says where to look; events about other pull requests, or of
  * other kinds, change nothing.
  */
-export async function subscribeToGitHubWebhooks(options: {
+export function subscribeToGitHubWebhooks(options: {
   events: EventsService;
   topic: string;
   tracker: PullRequestTracker;
   pullRequests: PullRequestStore;
   logger: LoggerService;
 }) {
-  await options.events.subscribe({
+  return subscribeToPullRequestEvents({
+    ...options,
     id: 'gitops-pull-requests',
-    topics: [options.topic],
-    onEvent: async ({ eventPayload }) => {
-      const repository = repositoryOfEvent(eventPayload);
-      if (!repository) return;
-      const { numbers, headSha } = pullRequestsOfEvent(eventPayload);
-      const byHead = headSha
-        ? await options.pullRequests.numbersWithHead(repository, headSha)
-        : [];
-      const wanted = [...new Set([...numbers, ...byHead])];
-      if (wanted.length) {
-        options.logger.debug(
-          `GitHub webhook: looking at pull request(s) ${wanted.join(
-            ', ',
-          )} of ${repository}`,
-        );
-        await options.tracker.lookAt(repository, wanted);
-      }
-    },
+    source: 'GitHub webhook',
+    repositoryOf: repositoryOfEvent,
+    numbersOf: pullRequestsOfEvent,
   });
 }

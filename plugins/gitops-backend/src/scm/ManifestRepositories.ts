@@ -4,6 +4,10 @@ import { InputError } from '@backstage/errors';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ManifestRepository } from './ManifestRepository';
 import { LocalGitManifestRepository } from './local/LocalGitManifestRepository';
+import {
+  createGitLabRepositoryFactory,
+  GitLabRepositoryFactory,
+} from './createGitLabRepositoryFactory';
 
 /** Creates GitHub-backed repositories; kept behind a function so tests and the
  * embedded default do not need GitHub. */
@@ -12,8 +16,10 @@ export type GitHubRepositoryFactory = (id: string) => ManifestRepository;
 /**
  * Turns a repository id from config or annotations into a
  * {@link ManifestRepository}: `local:<name>` is a configured repository on
- * disk, anything else (`github.com/<owner>/<repo>`, or a GitHub Enterprise
- * host) goes to GitHub. Instances are cached per id.
+ * disk, an id on a GitLab host (`integrations.gitlab`, or gitlab.com) goes
+ * to GitLab (`<host>/<group>[/<subgroup>…]/<project>`), anything else
+ * (`github.com/<owner>/<repo>`, or a GitHub Enterprise host) to GitHub.
+ * Instances are cached per id.
  */
 export class ManifestRepositories {
   readonly #cache = new Map<string, ManifestRepository>();
@@ -23,6 +29,8 @@ export class ManifestRepositories {
     options: {
       logger: LoggerService;
       github?: GitHubRepositoryFactory;
+      /** Default: from `integrations.gitlab`. */
+      gitlab?: GitLabRepositoryFactory;
       webBaseUrl?: string;
     },
   ) {
@@ -32,12 +40,18 @@ export class ManifestRepositories {
     ) ?? []) {
       local.set(repo.getString('name'), resolve(repo.getString('path')));
     }
-    return new ManifestRepositories(local, options.github, options.webBaseUrl);
+    return new ManifestRepositories(
+      local,
+      options.github,
+      options.gitlab ?? createGitLabRepositoryFactory(config, options.logger),
+      options.webBaseUrl,
+    );
   }
 
   private constructor(
     private readonly local: Map<string, string>,
     private readonly github: GitHubRepositoryFactory | undefined,
+    private readonly gitlab: GitLabRepositoryFactory,
     private readonly webBaseUrl: string | undefined,
   ) {}
 
@@ -75,6 +89,14 @@ export class ManifestRepositories {
           this.webBaseUrl &&
           `${this.webBaseUrl}/repositories/${encodeURIComponent(id)}`,
       });
+    }
+    if (this.gitlab.handles(id.split('/')[0])) {
+      if (!/^[\w.-]+(:\d+)?(\/[\w.-]+){2,}$/.test(id)) {
+        throw new InputError(
+          `Manifest repository '${id}' is neither local:<name> nor <host>/<group>[/<subgroup>…]/<project>`,
+        );
+      }
+      return this.gitlab.create(id);
     }
     if (!/^[\w.-]+(:\d+)?\/[\w.-]+\/[\w.-]+$/.test(id)) {
       throw new InputError(

@@ -52,8 +52,10 @@ export class StaleBranchError extends Error {
 
 /**
  * A Kubernetes manifest repository Shipdeck writes to. Implementations:
- * GitHub (Git Data API, no clone) and local Git (a repository on disk).
- * Every write is a compare-and-swap on a branch head.
+ * GitHub (Git Data API, no clone), GitLab (commits API, no clone) and local
+ * Git (a repository on disk).
+ * Every write is a compare-and-swap: on the branch head (GitHub, local
+ * Git) or on every file it writes (GitLab, see GitLabManifestRepository).
  */
 export interface ManifestRepository {
   /** The repository as configured, e.g. `github.com/acme/deploy` or `local:demo`. */
@@ -92,6 +94,12 @@ export interface ManifestRepository {
     message: string;
     files: FileChange[];
     author: CommitAuthor;
+    /**
+     * The pull request branch the commit is for. A host that only writes
+     * commits onto a branch (GitLab) writes it there, force-updating that
+     * branch as {@link ManifestRepository.openOrUpdatePullRequest} would.
+     */
+    branch?: string;
   }): Promise<{ sha: string }>;
 
   /**

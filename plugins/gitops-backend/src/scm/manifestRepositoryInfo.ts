@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { ManifestRepositoryInfo } from '@shipdeck/plugin-gitops-common';
+import { isGitLabHost } from './createGitLabRepositoryFactory';
 
 /**
  * The organisation's manifest repository, as templates need it: Shipdeck's
@@ -11,13 +12,18 @@ export function manifestRepositoryInfo(
 ): ManifestRepositoryInfo | undefined {
   const repository = config.getOptionalString('gitops.manifests.repo');
   if (!repository) return undefined;
+  const local = repository.startsWith('local:');
   return {
     repository,
     branch: config.getOptionalString('gitops.manifests.branch') ?? 'main',
     // Argo CD names a local repository as Shipdeck does (the emulator reads
     // it by that id) and a hosted one by its clone URL.
-    repoURL: repository.startsWith('local:')
-      ? repository
-      : `https://${repository}.git`,
+    repoURL: local ? repository : `https://${repository}.git`,
+    // Decides the UI's words: merge requests on GitLab, pull requests elsewhere.
+    provider: local
+      ? 'local'
+      : isGitLabHost(config)(repository.split('/')[0])
+      ? 'gitlab'
+      : 'github',
   };
 }

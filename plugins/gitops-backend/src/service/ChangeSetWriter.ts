@@ -157,6 +157,7 @@ export class ChangeSetWriter {
             message,
             files,
             author: options.author,
+            branch: options.pullRequestBranch,
           });
           const pullRequest = await repo.openOrUpdatePullRequest({
             head: options.pullRequestBranch!,

@@ -193,6 +193,14 @@ export class DefaultDeploymentService implements DeploymentService {
     if (!environment) {
       throw new InputError(this.#unknownEnvironment(request.environment));
     }
+    // Checked even when versions make it unused: a release that names an
+    // environment that does not exist is a mistake, not a no-op.
+    if (
+      request.from !== undefined &&
+      !this.targets.listEnvironments().some(e => e.name === request.from)
+    ) {
+      throw new InputError(`from: ${this.#unknownEnvironment(request.from)}`);
+    }
     const fromName = request.from ?? environment.promotesFrom;
     const edits: PlannedEdit[] = [];
     for (const entity of entities) {

@@ -203,9 +203,7 @@ export const overviewQuery = z
     owner: z.string().optional(),
     system: z.string().optional(),
     environment: z.string().optional(),
-    status: z
-      .enum(['all', 'problems', 'healthy', 'behind', 'drifted'])
-      .optional(),
+    status: z.enum(['all', 'problems', 'healthy']).optional(),
     changedWithinHours: z.coerce
       .number()
       .min(0)

@@ -3,7 +3,6 @@ import { GitopsApi } from '@shipdeck/plugin-gitops-common';
 const METHODS: Array<keyof GitopsApi> = [
   'getConfiguredEnvironments',
   'getEntityEnvironments',
-  'getSourceChanges',
   'requestDeployment',
   'previewDeployment',
   'sync',

@@ -3,7 +3,12 @@ import { makeStyles } from '@material-ui/core/styles';
 import LockIcon from '@material-ui/icons/Lock';
 import CallMergeIcon from '@material-ui/icons/CallMerge';
 import CommitIcon from '@material-ui/icons/FiberManualRecord';
-import { Environment } from '@shipdeck/plugin-gitops-common';
+import {
+  ChangeRequestTerms,
+  changeRequestTerms,
+  Environment,
+} from '@shipdeck/plugin-gitops-common';
+import { useChangeRequestTerms } from './useChangeRequestTerms';
 
 const useStyles = makeStyles(theme => ({
   flags: {
@@ -19,15 +24,17 @@ type FlagEnvironment = Pick<
 >;
 
 /**
- * How changes land in an environment: by pull request or direct commit,
- * whether it is protected, and where promotion copies from.
+ * How changes land in an environment: by pull request (merge request on
+ * GitLab) or direct commit, whether it is protected, and where promotion
+ * copies from.
  */
 export function environmentFlags(
   environment: FlagEnvironment,
+  terms: ChangeRequestTerms = changeRequestTerms(),
 ): Array<Pick<ChipProps, 'label' | 'icon' | 'color' | 'variant'>> {
   return [
     environment.pullRequest
-      ? { label: 'pull request', icon: <CallMergeIcon /> }
+      ? { label: terms.noun, icon: <CallMergeIcon /> }
       : { label: 'direct commit', icon: <CommitIcon /> },
     ...(environment.protected
       ? [
@@ -56,9 +63,10 @@ export function EnvironmentFlags(props: {
 }) {
   const { environment, className } = props;
   const classes = useStyles();
+  const terms = useChangeRequestTerms();
   return (
     <span className={`${classes.flags} ${className ?? ''}`}>
-      {environmentFlags(environment).map(flag => (
+      {environmentFlags(environment, terms).map(flag => (
         <Chip key={String(flag.label)} size="small" {...flag} />
       ))}
     </span>

@@ -11,6 +11,7 @@ import { MissingGitopsSetup } from '../MissingGitopsSetup';
 import { useEntityEnvironments } from './useEntityEnvironments';
 import { ago, describeDeployment, displayVersion } from '../format';
 import { HealthStatus } from './ArgoStatus';
+import { useChangeRequestTerms } from '../useChangeRequestTerms';
 
 /**
  * Overview card: one line per environment, linking to the Deployments tab.
@@ -19,6 +20,7 @@ import { HealthStatus } from './ArgoStatus';
  */
 export function DeploymentsCard() {
   const { value, error } = useEntityEnvironments();
+  const terms = useChangeRequestTerms();
   let content;
   if (!value) {
     content = error ? <ResponseErrorPanel error={error} /> : <Progress />;
@@ -52,7 +54,7 @@ export function DeploymentsCard() {
                       lastDeployment.createdAt,
                     )}`
                   : `${
-                      environment.pullRequest ? 'pull request' : 'direct commit'
+                      environment.pullRequest ? terms.noun : 'direct commit'
                     }; no deployment recorded yet`
               }
             />

@@ -5,11 +5,11 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { EntityEnvironment } from '@shipdeck/plugin-gitops-common';
 import { ago, describeDeployment, strategyLabel } from '../format';
+import { useChangeRequestTerms } from '../useChangeRequestTerms';
 import { ArgoStatus } from './ArgoStatus';
 import { EnvironmentFlags } from '../EnvironmentFlags';
 import { PullRequestState } from '../PullRequestState';
 
-import { LagBadges } from '../LagBadges';
 const useStyles = makeStyles(theme => ({
   stage: {
     padding: theme.spacing(2),
@@ -49,6 +49,7 @@ export function EnvironmentStage(props: {
   const pending = props.item.pendingPullRequest;
   const classes = useStyles();
   const problem =
+  const terms = useChangeRequestTerms();
     (status && (PROBLEM_HEALTH.has(status.health) || status.stale)) ||
     (!status && props.item.statusError);
   return (
@@ -75,14 +76,13 @@ export function EnvironmentStage(props: {
       <ArgoStatus status={status} error={props.item.statusError} />
 
       {pending && (
-      <LagBadges lag={props.item.lag} drifted={props.item.drifted} />
         <>
           <Typography className={classes.label}>
-            Pending pull request
+            Pending {terms.noun}
           </Typography>
           <Typography variant="body2">
-            <Link to={pending.url}>#{pending.number}</Link> ({pending.state}):
-            waiting to be merged
+            <Link to={pending.url}>{terms.reference(pending.number)}</Link> (
+            {pending.state}): waiting to be merged
           </Typography>
           <Typography variant="body2" component="div">
             <PullRequestState pullRequest={pending} />

@@ -186,7 +186,6 @@ export function OverviewMatrix(props: {
                   <OverviewCell
                     key={column.name}
                     row={row}
-                    column={column}
                     deploymentsHref={deploymentsTab(service.entityRef)}
                     now={now}
                   />

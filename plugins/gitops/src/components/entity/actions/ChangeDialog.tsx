@@ -34,8 +34,6 @@ export interface ChangeDialogProps {
    */
   buildRequest: () => DeploymentRequest | undefined;
   confirmLabel: string;
-  /** List source commits in the preview (see ChangePreview). */
-  sourceChanges?: boolean;
   onClose: () => void;
   onStarted: (outcome: DeploymentOutcome) => void;
 }
@@ -115,12 +113,7 @@ export function ChangeDialog(props: ChangeDialogProps) {
             <CircularProgress size={16} /> Working out what will change…
           </Typography>
         )}
-        {preview && (
-          <ChangePreview
-            preview={preview}
-            sourceChanges={props.sourceChanges}
-          />
-        )}
+        {preview && <ChangePreview preview={preview} />}
         {error && (
           <Typography role="alert" color="error" style={{ marginTop: 16 }}>
             {error}

@@ -3,7 +3,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { DeploymentPreview } from '@shipdeck/plugin-gitops-common';
 import { displayVersion } from '../../format';
-import { SourceChanges } from './SourceChanges';
+import { useChangeRequestTerms } from '../../useChangeRequestTerms';
 
 const useStyles = makeStyles(theme => ({
   diff: {
@@ -48,16 +48,9 @@ function DiffLines(props: { diff: string }) {
 }
 
 /** What a deployment will change, shown before anyone confirms it. */
-export function ChangePreview(props: {
-  preview: DeploymentPreview;
-  /**
-   * Whether to list source commits between the versions: true when the
-   * entity has `shipdeck.io/source-repo`, undefined when not known (the
-   * list then stays away if there is none).
-   */
-  sourceChanges?: boolean;
-}) {
+export function ChangePreview(props: { preview: DeploymentPreview }) {
   const { preview } = props;
+  const terms = useChangeRequestTerms();
   if (preview.unchanged) {
     return (
       <Typography role="status">
@@ -69,7 +62,7 @@ export function ChangePreview(props: {
     <Box role="region" aria-label="What will change">
       <Typography gutterBottom>
         {preview.mode === 'pull-request'
-          ? `Opens a pull request against ${preview.repository}@${preview.branch}.`
+          ? `Opens a ${terms.noun} against ${preview.repository}@${preview.branch}.`
           : `Commits directly to ${preview.repository}@${preview.branch}; Argo CD then syncs it.`}
       </Typography>
       {preview.changes.map(change => (
@@ -82,13 +75,6 @@ export function ChangePreview(props: {
           <Typography variant="caption" color="textSecondary" component="p">
             {change.path}
           </Typography>
-          {props.sourceChanges !== false && (
-            <SourceChanges
-              entityRef={change.entityRef}
-              from={change.fromVersion}
-              to={change.toVersion}
-            />
-          )}
           {change.diff && <DiffLines diff={change.diff} />}
         </Box>
       ))}

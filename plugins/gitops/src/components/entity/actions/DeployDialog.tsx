@@ -9,6 +9,7 @@ import {
   EntityEnvironment,
 } from '@shipdeck/plugin-gitops-common';
 import { ChangeDialog } from './ChangeDialog';
+import { useChangeRequestTerms } from '../../useChangeRequestTerms';
 import { gitRefProblem, versionProblem } from './validation';
 
 const HINTS = {
@@ -30,6 +31,7 @@ export function DeployDialog(props: {
   const [value, setValue] = useState('');
   const [touched, setTouched] = useState(false);
   const inputId = useId();
+  const terms = useChangeRequestTerms();
   const problem =
     kind === 'version' ? versionProblem(value) : gitRefProblem(value);
   const environment = item.environment.name;
@@ -38,9 +40,8 @@ export function DeployDialog(props: {
       title={`Deploy to ${environment}`}
       entityRef={props.entityRef}
       confirmLabel={
-        item.environment.pullRequest ? 'Open pull request' : 'Deploy'
+        item.environment.pullRequest ? `Open ${terms.noun}` : 'Deploy'
       }
-      sourceChanges={props.canDeployBranch}
       onClose={props.onClose}
       onStarted={props.onStarted}
       buildRequest={() => {

@@ -1,28 +1,28 @@
-import { DeploymentOutcome, Environment } from '@shipdeck/plugin-gitops-common';
+import {
+  DeploymentOutcome,
+  EntityEnvironment,
+} from '@shipdeck/plugin-gitops-common';
 import { ChangeDialog } from './ChangeDialog';
+import { useChangeRequestTerms } from '../../useChangeRequestTerms';
 
-/**
- * Copy the version running in the previous environment into this one. Used
- * by the Deployments tab and by the Shipdeck page's lag badge, so it takes
- * only what both know: the environments and their versions.
- */
+/** Copy the version running in the previous environment into this one. */
 export function PromoteDialog(props: {
   entityRef: string;
-  from: string;
-  to: Pick<Environment, 'name' | 'pullRequest'>;
-  /** The entity has `shipdeck.io/source-repo`; undefined when not known. */
-  sourceChanges?: boolean;
+  from: EntityEnvironment;
+  to: EntityEnvironment;
   onClose: () => void;
   onStarted: (outcome: DeploymentOutcome) => void;
 }) {
-  const { from } = props;
-  const to = props.to.name;
+  const from = props.from.environment.name;
+  const to = props.to.environment.name;
+  const terms = useChangeRequestTerms();
   return (
     <ChangeDialog
       title={`Promote ${from} → ${to}`}
       entityRef={props.entityRef}
-      confirmLabel={props.to.pullRequest ? 'Open pull request' : 'Promote'}
-      sourceChanges={props.sourceChanges}
+      confirmLabel={
+        props.to.environment.pullRequest ? `Open ${terms.noun}` : 'Promote'
+      }
       onClose={props.onClose}
       onStarted={props.onStarted}
       buildRequest={() => ({ type: 'promote', from, to })}

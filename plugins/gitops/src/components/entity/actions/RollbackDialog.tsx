@@ -6,6 +6,7 @@ import Radio from '@material-ui/core/Radio';
 import RadioGroup from '@material-ui/core/RadioGroup';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
+import { useChangeRequestTerms } from '../../useChangeRequestTerms';
 import {
   DeploymentOutcome,
   EntityEnvironment,
@@ -45,6 +46,7 @@ export function RollbackDialog(props: {
   onStarted: (outcome: DeploymentOutcome) => void;
 }) {
   const api = useApi(gitopsApiRef);
+  const terms = useChangeRequestTerms();
   const environment = props.item.environment.name;
   const current = props.item.status?.version;
   const [chosen, setChosen] = useState<string>();
@@ -108,7 +110,7 @@ export function RollbackDialog(props: {
       title={`Roll back ${environment}`}
       entityRef={props.entityRef}
       confirmLabel={
-        props.item.environment.pullRequest ? 'Open pull request' : 'Roll back'
+        props.item.environment.pullRequest ? `Open ${terms.noun}` : 'Roll back'
       }
       onClose={props.onClose}
       onStarted={props.onStarted}

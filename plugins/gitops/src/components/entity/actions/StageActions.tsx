@@ -13,6 +13,7 @@ import {
 } from '@shipdeck/plugin-gitops-common';
 import { gitopsApiRef } from '../../../api';
 import { displayVersion, errorMessage } from '../../format';
+import { useChangeRequestTerms } from '../../useChangeRequestTerms';
 import { DeployDialog } from './DeployDialog';
 import { PromoteDialog } from './PromoteDialog';
 import { RollbackDialog } from './RollbackDialog';
@@ -93,6 +94,7 @@ export function StageActions(props: {
   const [dialog, setDialog] = useState<Dialog>();
   const [busy, setBusy] = useState(false);
   const reasonId = useId();
+  const terms = useChangeRequestTerms();
   const environment = item.environment.name;
   const deploy = permissions.deploy(item.environment);
   const sync = permissions.sync;
@@ -133,8 +135,10 @@ export function StageActions(props: {
     !item.status &&
     item.lastDeployment?.status === 'pr-opened' &&
     !item.lastDeployment.fromVersion
-      ? `${environment} arrives with its pull request${
-          item.pendingPullRequest ? ` #${item.pendingPullRequest.number}` : ''
+      ? `${environment} arrives with its ${terms.noun}${
+          item.pendingPullRequest
+            ? ` ${terms.reference(item.pendingPullRequest.number)}`
+            : ''
         }; merge it first`
       : undefined;
   let promoteUnavailable: string | undefined = adding;
@@ -192,7 +196,6 @@ export function StageActions(props: {
         </ActionButton>
         {source && (
           <ActionButton
-            primary={Boolean(item.lag)}
             allowance={deploy}
             unavailable={promoteUnavailable}
             reasonId={reasonId}
@@ -291,9 +294,8 @@ export function StageActions(props: {
       {dialog === 'promote' && source && (
         <PromoteDialog
           entityRef={entityRef}
-          from={source.environment.name}
-          to={item.environment}
-          sourceChanges={props.canDeployBranch}
+          from={source}
+          to={item}
           onClose={() => setDialog(undefined)}
           onStarted={props.onStarted}
         />

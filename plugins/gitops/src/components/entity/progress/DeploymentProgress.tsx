@@ -13,6 +13,8 @@ import { makeStyles } from '@material-ui/core/styles';
 import CloseIcon from '@material-ui/icons/Close';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
+  ChangeRequestTerms,
+  changeRequestTerms,
   isFinalDeploymentStatus,
   DeploymentRecord,
   GITOPS_SIGNAL_CHANNEL,
@@ -20,6 +22,7 @@ import {
 } from '@shipdeck/plugin-gitops-common';
 import { gitopsApiRef } from '../../../api';
 import { actorName, displayVersion, errorMessage } from '../../format';
+import { useChangeRequestTerms } from '../../useChangeRequestTerms';
 
 /** Polling while a deployment moves; signals make it immediate when present. */
 export const PROGRESS_POLL_MS = 2_000;
@@ -27,7 +30,6 @@ export const PROGRESS_POLL_MS = 2_000;
 const LABELS: Record<string, string> = {
   requested: 'Requested',
   committed: 'Committed',
-  'pr-opened': 'Pull request opened',
   merged: 'Merged',
   syncing: 'Syncing',
   synced: 'Synced',
@@ -38,8 +40,14 @@ const LABELS: Record<string, string> = {
   closed: 'Closed without merging',
 };
 
-/** The steps a deployment goes through, with the ones it reached. */
-export function progressSteps(record: DeploymentRecord) {
+/**
+ * The steps a deployment goes through, with the ones it reached; `terms`
+ * name its pull (or merge) request.
+ */
+export function progressSteps(
+  record: DeploymentRecord,
+  terms: ChangeRequestTerms = changeRequestTerms(),
+) {
   const viaPullRequest = record.steps.some(s => s.name === 'pr-opened');
   const expected = viaPullRequest
     ? ['requested', 'pr-opened', 'merged', 'syncing', 'synced', 'healthy']
@@ -55,7 +63,8 @@ export function progressSteps(record: DeploymentRecord) {
   );
   return names.map((name, index) => ({
     name,
-    label: LABELS[name] ?? name,
+    label:
+      name === 'pr-opened' ? `${terms.title} opened` : LABELS[name] ?? name,
     step: reached.get(name),
     done: index <= lastReached,
     error: name === 'degraded' || name === 'failed',
@@ -83,6 +92,7 @@ export function DeploymentProgress(props: {
 }) {
   const classes = useStyles();
   const api = useApi(gitopsApiRef);
+  const terms = useChangeRequestTerms();
   const state = useAsyncRetry(
     () => api.getDeployment(props.deploymentId),
     [api, props.deploymentId],
@@ -121,7 +131,7 @@ export function DeploymentProgress(props: {
       </Paper>
     );
   }
-  const steps = progressSteps(record);
+  const steps = progressSteps(record, terms);
   const active = steps.findIndex(s => !s.done);
   const last = record.steps[record.steps.length - 1];
   return (
@@ -152,7 +162,7 @@ export function DeploymentProgress(props: {
             {record.pullRequestUrl && (
               <>
                 {' · '}
-                <Link to={record.pullRequestUrl}>pull request</Link>
+                <Link to={record.pullRequestUrl}>{terms.noun}</Link>
               </>
             )}
           </Typography>

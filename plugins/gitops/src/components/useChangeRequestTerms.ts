@@ -1,0 +1,25 @@
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  ChangeRequestTerms,
+  changeRequestTerms,
+} from '@shipdeck/plugin-gitops-common';
+import useAsync from 'react-use/esm/useAsync';
+import { gitopsApiRef } from '../api';
+
+/**
+ * The words for the manifest repository's change requests: "merge request"
+ * when it is on GitLab, "pull request" otherwise (and until the backend has
+ * said where it is).
+ */
+export function useChangeRequestTerms(): ChangeRequestTerms {
+  const api = useApi(gitopsApiRef);
+  const { value } = useAsync(
+    async () =>
+      // Test doubles of the API may leave it out.
+      typeof api.getManifestRepository === 'function'
+        ? api.getManifestRepository()
+        : undefined,
+    [api],
+  );
+  return changeRequestTerms(value?.provider);
+}
