@@ -12,6 +12,7 @@ import { MissingGitopsSetup } from '../MissingGitopsSetup';
 import { LoadFailed } from '../LoadFailed';
 import { useConfiguredEnvironments, useOverview } from './useOverview';
 import { hasActiveFilters, useOverviewFilters } from './useOverviewFilters';
+import { DeliveryMetricsStrip } from '../metrics/DeliveryMetricsStrip';
 
 /** How often the page asks the backend again, so on-call sees changes. */
 export const OVERVIEW_POLL_INTERVAL_MS = 15_000;
@@ -171,6 +172,10 @@ export function OverviewContent(props: { pollIntervalMs?: number }) {
           now={now}
           busy={loading}
           cellsFiltered={Boolean(filter.status || filter.changedWithinHours)}
+        />
+        <DeliveryMetricsStrip
+          selection={filter}
+          environments={allColumns.map(c => c.name)}
         />
       </>
     );
