@@ -21,6 +21,7 @@ import {
 } from './shapes';
 import { StandInRepository } from './StandInRepository';
 import { addReviewAndCheckRoutes } from './reviewAndCheckRoutes';
+import { addCompareRoute } from './compare';
 import { StandInWebhook, WebhookDelivery, WebhookSender } from './webhooks';
 
 /** A repository the stand-in serves: a bare Git repository on disk. */
@@ -777,6 +778,8 @@ export function createGitHubStandIn(
     renderPull,
     conditional,
     user,
+  addCompareRoute({ app, R, route });
+
     deliver,
   });
 

@@ -4,6 +4,7 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { entityPath } from './entityRefs';
+import { SourceChangesResponse } from './sourceChanges';
 import {
   ArgoActionOutcome,
   DeploymentOutcome,
@@ -69,6 +70,11 @@ export interface GitopsApi {
   getEntityEnvironments(
     entity: EntityRefLike,
   ): Promise<EntityEnvironmentsResponse>;
+  /** The source commits between two versions of the entity (its `shipdeck.io/source-repo`). */
+  getSourceChanges(
+    entity: EntityRefLike,
+    versions: { from: string; to: string },
+  ): Promise<SourceChangesResponse>;
   /** Deploy, promote or roll back: a commit or a pull request. */
   requestDeployment(
     entity: EntityRefLike,
@@ -190,6 +196,16 @@ export class GitopsClient implements GitopsApi {
     entity: EntityRefLike,
   ): Promise<EntityEnvironmentsResponse> {
     return this.#call('GET', `${entityPath(entity)}/environments`);
+  }
+
+  async getSourceChanges(
+    entity: EntityRefLike,
+    versions: { from: string; to: string },
+  ): Promise<SourceChangesResponse> {
+    return this.#call(
+      'GET',
+      `${entityPath(entity)}/source-changes${queryString(versions)}`,
+    );
   }
 
   async requestDeployment(

@@ -11,4 +11,6 @@ export * from './entityRefs';
 export * from './client';
 export * from './overviewRows';
 export * from './deploymentStatus';
+export * from './lag';
+export * from './sourceChanges';
 export * from './changeRequests';

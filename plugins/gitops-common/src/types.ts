@@ -1,4 +1,5 @@
 import type { RepositoryProvider } from './changeRequests';
+import type { EnvironmentLag } from './lag';
 /**
  * How a target's manifest is edited to change the running version.
  *
@@ -194,6 +195,10 @@ export interface EntityEnvironment {
   statusError?: string;
   /** A pull request Shipdeck opened for this environment that is still open. */
   pendingPullRequest?: PullRequestInfo & { deploymentId?: string };
+  /** Runs another version than the environment it promotes from. */
+  lag?: EnvironmentLag;
+  /** OutOfSync with no Shipdeck change in flight (see `assessLag`). */
+  drifted?: boolean;
 }
 
 /**
@@ -390,6 +395,10 @@ export interface OverviewRow {
   statusError?: string;
   lastDeployment?: DeploymentRecord;
   argocdUrl?: string;
+  /** Runs another version than the environment it promotes from. */
+  lag?: EnvironmentLag;
+  /** OutOfSync with no Shipdeck change in flight (see `assessLag`). */
+  drifted?: boolean;
 }
 
 /**
@@ -523,7 +532,7 @@ export interface OverviewFilter {
   owner?: string;
   system?: string;
   environment?: string;
-  status?: 'all' | 'problems' | 'healthy';
+  status?: 'all' | 'problems' | 'healthy' | 'behind' | 'drifted';
   changedWithinHours?: number;
 }
 

@@ -5,6 +5,8 @@ import {
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  assessLag,
+  deployedVersions,
   DeploymentRecord,
   EntityEnvironment,
   Environment,
@@ -82,12 +84,13 @@ export class DefaultEnvironmentService implements EnvironmentService {
       entity,
       this.targets.resolve(entity),
     );
-    // Four reads, whatever the number of environments; no Argo CD call.
-    const [latest, pending, snapshots, instances] = await Promise.all([
+    // Five reads, whatever the number of environments; no Argo CD call.
+    const [latest, pending, snapshots, instances, history] = await Promise.all([
       this.store.latestPerEnvironment(entityRef),
       this.store.latestPerEnvironmentWithStatus(entityRef, 'pr-opened'),
       this.snapshots.getMany(targets.map(t => appKey(t.argocd))),
       this.snapshots.instanceStatuses(),
+      this.#promotionSourceHistory(entityRef, targets),
     ]);
     const waiting = await waitingPullRequests(
       [...pending.values()],
@@ -95,36 +98,78 @@ export class DefaultEnvironmentService implements EnvironmentService {
     );
     const byKey = new Map(snapshots.map(s => [appKeyString(s), s]));
     const now = Date.now();
+    const environments: EntityEnvironment[] = targets.map(target => {
+      const snapshot = byKey.get(appKeyString(target.argocd));
+      const instance = instances.get(target.argocd.instance);
+      return {
+        environment: target.environment,
+        manifest: target.manifest,
+        argocd: target.argocd,
+        ...(latest.has(target.environment.name)
+          ? { lastDeployment: latest.get(target.environment.name) }
+          : {}),
+        ...pendingPullRequest(pending.get(target.environment.name), waiting),
+        ...(snapshot
+          ? {
+              status: environmentStatus(snapshot, instance, {
+                image: target.manifest.image,
+                now,
+                staleAfterMs: this.staleAfterMs,
+              }),
+            }
+          : {
+              statusError:
+                target.argocdError ?? whyNoStatus(target.argocd, instance),
+            }),
+      };
+    });
+    const lag = assessLag(
+      environments.map(e => ({
+        environment: e.environment.name,
+        promotesFrom: e.environment.promotesFrom,
+        status: e.status,
+        lastDeployment: e.lastDeployment,
+      })),
+      history,
+    );
     return {
       entityRef,
       managed: true,
       observedAt,
-      environments: targets.map(target => {
-        const snapshot = byKey.get(appKeyString(target.argocd));
-        const instance = instances.get(target.argocd.instance);
-        return {
-          environment: target.environment,
-          manifest: target.manifest,
-          argocd: target.argocd,
-          ...(latest.has(target.environment.name)
-            ? { lastDeployment: latest.get(target.environment.name) }
-            : {}),
-          ...pendingPullRequest(pending.get(target.environment.name), waiting),
-          ...(snapshot
-            ? {
-                status: environmentStatus(snapshot, instance, {
-                  image: target.manifest.image,
-                  now,
-                  staleAfterMs: this.staleAfterMs,
-                }),
-              }
-            : {
-                statusError:
-                  target.argocdError ?? whyNoStatus(target.argocd, instance),
-              }),
-        };
-      }),
+      environments: environments.map(e => ({
+        ...e,
+        ...lag.get(e.environment.name),
+      })),
     };
+  }
+
+  /**
+   * Versions deployed to the environments others promote from, newest
+   * first, so lag can say how many deployments behind. The last 100 records
+   * of those environments: further back, the page says what the source runs.
+   */
+  async #promotionSourceHistory(
+    entityRef: string,
+    targets: LocatedTarget[],
+  ): Promise<Record<string, string[]>> {
+    const sources = [
+      ...new Set(
+        targets.flatMap(t =>
+          t.environment.promotesFrom ? [t.environment.promotesFrom] : [],
+        ),
+      ),
+    ];
+    if (sources.length === 0) return {};
+    const records = await this.store.listForEntity(entityRef, {
+      limit: 100,
+      environments: sources,
+    });
+    return Object.fromEntries(
+      sources.map(source => [
+        source,
+        deployedVersions(records.filter(r => r.environment === source)),
+      ]),
+    );
   }
 }
 

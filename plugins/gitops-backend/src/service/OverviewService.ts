@@ -2,6 +2,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  assessLag,
   OverviewResponse,
   OverviewRow,
   isOverviewProblem,
@@ -20,7 +21,11 @@ export interface OverviewQuery {
   owner?: string;
   system?: string;
   environment?: string;
-  status?: 'all' | 'problems' | 'healthy';
+  /**
+   * `behind`: runs another version than the environment it promotes from;
+   * `drifted`: OutOfSync with no Shipdeck change in flight.
+   */
+  status?: 'all' | 'problems' | 'healthy' | 'behind' | 'drifted';
   changedWithinHours?: number;
 }
 
@@ -87,12 +92,9 @@ export class OverviewService {
         }
       }),
     );
-    const targets = located
-      .flat()
-      .filter(
-        ({ target }) =>
-          !query.environment || target.environment.name === query.environment,
-      );
+    // Every environment is read, also under an environment filter: lag
+    // compares an environment with the one it promotes from.
+    const targets = located.flat();
 
     const [snapshots, instances, latest] = await Promise.all([
       this.snapshots.getMany(
@@ -137,7 +139,13 @@ export class OverviewService {
         argocdUrl: this.applicationUrl(target.argocd),
       };
     });
+    rows = withLag(rows, targets);
+    if (query.environment) {
+      rows = rows.filter(r => r.environment === query.environment);
+    }
     if (query.status === 'problems') rows = rows.filter(isProblem);
+    if (query.status === 'behind') rows = rows.filter(r => r.lag);
+    if (query.status === 'drifted') rows = rows.filter(r => r.drifted);
     if (query.status === 'healthy') rows = rows.filter(r => !isProblem(r));
     if (query.changedWithinHours !== undefined) {
       const since = now - query.changedWithinHours * 3600_000;
@@ -158,6 +166,40 @@ export class OverviewService {
     );
     return { rows, observedAt: new Date(now).toISOString() };
   }
+}
+
+/**
+ * Each row with its lag behind the environment it promotes from and its
+ * drift, per service. Without deployment history here (one read per page
+ * would not stay constant), lag names the source's version; the entity page
+ * counts deployments.
+ */
+function withLag(
+  rows: OverviewRow[],
+  targets: Array<{ target: { environment: { promotesFrom?: string } } }>,
+): OverviewRow[] {
+  const byService = new Map<string, number[]>();
+  rows.forEach((row, index) =>
+    byService.set(row.entityRef, [
+      ...(byService.get(row.entityRef) ?? []),
+      index,
+    ]),
+  );
+  const result = [...rows];
+  for (const indexes of byService.values()) {
+    const lag = assessLag(
+      indexes.map(i => ({
+        environment: rows[i].environment,
+        promotesFrom: targets[i].target.environment.promotesFrom,
+        status: rows[i].status,
+        lastDeployment: rows[i].lastDeployment,
+      })),
+    );
+    for (const i of indexes) {
+      result[i] = { ...rows[i], ...lag.get(rows[i].environment) };
+    }
+  }
+  return result;
 }
 
 function relationTargets(

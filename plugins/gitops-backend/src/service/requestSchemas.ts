@@ -203,7 +203,9 @@ export const overviewQuery = z
     owner: z.string().optional(),
     system: z.string().optional(),
     environment: z.string().optional(),
-    status: z.enum(['all', 'problems', 'healthy']).optional(),
+    status: z
+      .enum(['all', 'problems', 'healthy', 'behind', 'drifted'])
+      .optional(),
     changedWithinHours: z.coerce
       .number()
       .min(0)

@@ -3,6 +3,7 @@ import { GitopsApi } from '@shipdeck/plugin-gitops-common';
 const METHODS: Array<keyof GitopsApi> = [
   'getConfiguredEnvironments',
   'getEntityEnvironments',
+  'getSourceChanges',
   'requestDeployment',
   'previewDeployment',
   'sync',

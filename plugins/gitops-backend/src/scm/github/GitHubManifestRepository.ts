@@ -12,6 +12,7 @@ import {
   DefaultGithubCredentialsProvider,
   ScmIntegrations,
 } from '@backstage/integration';
+import { SourceCommit } from '@shipdeck/plugin-gitops-common';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
@@ -639,6 +640,51 @@ export class GitHubManifestRepository implements ManifestRepository {
     return { ...(await readGitHubPullRequest(get, number, previous)), cache };
   }
 
+  /**
+   * One `GET /compare/{base}...{head}`: GitHub lists up to 250 commits,
+   * oldest first, and counts them all (`total_commits`).
+   */
+  async compareCommits(
+    base: string,
+    head: string,
+    limit: number,
+  ): Promise<{ commits: SourceCommit[]; total: number; url?: string }> {
+    try {
+      const { data } =
+        await this.#octokit.rest.repos.compareCommitsWithBasehead({
+          owner: this.#owner,
+          repo: this.#repo,
+          basehead: `${base}...${head}`,
+          per_page: Math.min(limit, 100),
+        });
+      return {
+        commits: data.commits
+          .slice()
+          .reverse()
+          .slice(0, limit)
+          .map(c => ({
+            sha: c.sha,
+            title: c.commit.message.split('\n')[0],
+            author: c.commit.author?.name ?? c.author?.login ?? 'unknown',
+            ...(c.author && 'login' in c.author
+              ? { login: c.author.login }
+              : {}),
+            ...(c.commit.author?.date ? { date: c.commit.author.date } : {}),
+            url: c.html_url,
+          })),
+        total: data.total_commits,
+        url: data.html_url,
+      };
+    } catch (error) {
+      if (httpFailure(error)?.status === 404) {
+        throw new NotFoundError(
+          `Repository ${this.id} cannot compare ${base}...${head}: one of them does not exist`,
+        );
+      }
+      throw this.#mapError(error, `comparing ${base}...${head}`);
+    }
+  }
+
   commitUrl(sha: string): string | undefined {
     return `${this.#webBaseUrl}/${this.#owner}/${this.#repo}/commit/${sha}`;
   }
@@ -747,6 +793,27 @@ export class GitHubManifestRepository implements ManifestRepository {
         throw error;
       }
       await this.#forceBranch(branch, sha);
+      return false;
+    }
+  }
+
+  /**
+   * Deletes a branch, best effort: it runs after another failure, which is
+   * the error to report; one GitHub cannot delete now (an outage) is taken
+   * over by the next deployment, which moves the branch and opens the pull
+   * request.
+   */
+  async #deleteBranchQuietly(branch: string) {
+    try {
+      await this.#octokit.rest.git.deleteRef({
+        owner: this.#owner,
+        repo: this.#repo,
+        ref: `heads/${branch}`,
+      });
+    } catch (error) {
+      this.#logger?.warn(
+        `GitHub ${this.id}: could not delete branch ${branch} after its pull request failed: ${error}`,
+      );
     }
   }
 

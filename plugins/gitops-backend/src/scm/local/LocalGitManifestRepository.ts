@@ -9,6 +9,7 @@ import {
   PullRequestRef,
   StaleBranchError,
 } from '../ManifestRepository';
+import { SourceCommit } from '@shipdeck/plugin-gitops-common';
 import { git, gitBytes, GitError, ZERO_SHA } from './git';
 import { writeCommit } from './writeCommit';
 
@@ -368,6 +369,41 @@ export class LocalGitManifestRepository implements ManifestRepository {
           .map(encodeURIComponent)
           .join('/')}?ref=${encodeURIComponent(branch)}`
       : undefined;
+  }
+
+  /** `git log base..head`, newest first, and `git rev-list --count` for the total. */
+  async compareCommits(
+    base: string,
+    head: string,
+    limit: number,
+  ): Promise<{ commits: SourceCommit[]; total: number }> {
+    const [from, to] = await Promise.all([
+      this.#commitOf(base, base),
+      this.#commitOf(head, head),
+    ]);
+    const range = `${from}..${to}`;
+    const [log, count] = await Promise.all([
+      git(this.gitDir, [
+        'log',
+        `--max-count=${limit}`,
+        // Unit and record separators: messages may hold anything else.
+        '--format=%H%x1f%an%x1f%aI%x1f%s%x1e',
+        range,
+      ]),
+      git(this.gitDir, ['rev-list', '--count', range]),
+    ]);
+    return {
+      commits: log
+        .split('\x1e')
+        .map(record => record.trim())
+        .filter(Boolean)
+        .map(record => {
+          const [sha, author, date, title] = record.split('\x1f');
+          const url = this.commitUrl(sha);
+          return { sha, title, author, date, ...(url ? { url } : {}) };
+        }),
+      total: Number(count.trim()),
+    };
   }
 
   commitUrl(sha: string): string | undefined {

@@ -9,6 +9,7 @@ import { useChangeRequestTerms } from '../useChangeRequestTerms';
 import { ArgoStatus } from './ArgoStatus';
 import { EnvironmentFlags } from '../EnvironmentFlags';
 import { PullRequestState } from '../PullRequestState';
+import { LagBadges } from '../LagBadges';
 
 const useStyles = makeStyles(theme => ({
   stage: {
@@ -74,6 +75,7 @@ export function EnvironmentStage(props: {
 
       <Typography className={classes.label}>Running</Typography>
       <ArgoStatus status={status} error={props.item.statusError} />
+      <LagBadges lag={props.item.lag} drifted={props.item.drifted} />
 
       {pending && (
         <>

@@ -3,6 +3,9 @@ import Typography from '@material-ui/core/Typography';
 import { alpha, makeStyles } from '@material-ui/core/styles';
 import { isAwaitingReview, OverviewRow } from '@shipdeck/plugin-gitops-common';
 import { ago, describeDeployment, displayVersion } from '../format';
+import { LagBadges } from '../LagBadges';
+import { LagPromote } from './LagPromote';
+import { EnvironmentColumn } from './matrix';
 import {
   describeCell,
   HEALTH_ICON,
@@ -79,6 +82,8 @@ function pullRequestLabel(url: string): string {
  */
 export function OverviewCell(props: {
   row: OverviewRow;
+  /** Its environment, as configured (protected, by pull request). */
+  column?: EnvironmentColumn;
   deploymentsHref: string;
   now: number;
 }) {
@@ -115,6 +120,23 @@ export function OverviewCell(props: {
           </span>
         )}
       </Link>
+      <LagBadges
+        lag={row.lag}
+        drifted={row.drifted}
+        action={
+          row.lag && (
+            <LagPromote
+              row={row}
+              lag={row.lag}
+              environment={{
+                name: row.environment,
+                pullRequest: props.column?.pullRequest ?? true,
+                protected: props.column?.protected ?? true,
+              }}
+            />
+          )
+        }
+      />
       {!status && row.statusError && (
         <Typography
           variant="caption"

@@ -140,6 +140,8 @@ export function OverviewFilters(props: {
         options={[
           { value: 'problems', label: 'Problems only' },
           { value: 'healthy', label: 'Healthy only' },
+          { value: 'behind', label: 'Behind where it promotes from' },
+          { value: 'drifted', label: 'Drifted (out of sync, not by Shipdeck)' },
         ]}
         onChange={value => onChange('status', value)}
       />

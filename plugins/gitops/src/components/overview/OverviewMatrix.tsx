@@ -186,6 +186,7 @@ export function OverviewMatrix(props: {
                   <OverviewCell
                     key={column.name}
                     row={row}
+                    column={column}
                     deploymentsHref={deploymentsTab(service.entityRef)}
                     now={now}
                   />

@@ -21,7 +21,14 @@ export function filterFromParams(params: URLSearchParams): OverviewFilter {
     if (value) filter[key] = value;
   }
   const status = params.get('status');
-  if (status === 'problems' || status === 'healthy') filter.status = status;
+  if (
+    status === 'problems' ||
+    status === 'healthy' ||
+    status === 'behind' ||
+    status === 'drifted'
+  ) {
+    filter.status = status;
+  }
   const hours = Number(params.get('changedWithinHours') ?? '');
   if (params.get('changedWithinHours') && Number.isFinite(hours) && hours > 0) {
     filter.changedWithinHours = hours;

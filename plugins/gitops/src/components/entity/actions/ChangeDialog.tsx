@@ -34,6 +34,8 @@ export interface ChangeDialogProps {
    */
   buildRequest: () => DeploymentRequest | undefined;
   confirmLabel: string;
+  /** List source commits in the preview (see ChangePreview). */
+  sourceChanges?: boolean;
   onClose: () => void;
   onStarted: (outcome: DeploymentOutcome) => void;
 }
@@ -113,7 +115,12 @@ export function ChangeDialog(props: ChangeDialogProps) {
             <CircularProgress size={16} /> Working out what will change…
           </Typography>
         )}
-        {preview && <ChangePreview preview={preview} />}
+        {preview && (
+          <ChangePreview
+            preview={preview}
+            sourceChanges={props.sourceChanges}
+          />
+        )}
         {error && (
           <Typography role="alert" color="error" style={{ marginTop: 16 }}>
             {error}

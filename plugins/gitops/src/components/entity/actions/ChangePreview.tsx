@@ -4,6 +4,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import { DeploymentPreview } from '@shipdeck/plugin-gitops-common';
 import { displayVersion } from '../../format';
 import { useChangeRequestTerms } from '../../useChangeRequestTerms';
+import { SourceChanges } from './SourceChanges';
 
 const useStyles = makeStyles(theme => ({
   diff: {
@@ -48,7 +49,15 @@ function DiffLines(props: { diff: string }) {
 }
 
 /** What a deployment will change, shown before anyone confirms it. */
-export function ChangePreview(props: { preview: DeploymentPreview }) {
+export function ChangePreview(props: {
+  preview: DeploymentPreview;
+  /**
+   * Whether to list source commits between the versions: true when the
+   * entity has `shipdeck.io/source-repo`, undefined when not known (the
+   * list then stays away if there is none).
+   */
+  sourceChanges?: boolean;
+}) {
   const { preview } = props;
   const terms = useChangeRequestTerms();
   if (preview.unchanged) {
@@ -75,6 +84,13 @@ export function ChangePreview(props: { preview: DeploymentPreview }) {
           <Typography variant="caption" color="textSecondary" component="p">
             {change.path}
           </Typography>
+          {props.sourceChanges !== false && (
+            <SourceChanges
+              entityRef={change.entityRef}
+              from={change.fromVersion}
+              to={change.toVersion}
+            />
+          )}
           {change.diff && <DiffLines diff={change.diff} />}
         </Box>
       ))}

@@ -42,6 +42,7 @@ export function DeployDialog(props: {
       confirmLabel={
         item.environment.pullRequest ? `Open ${terms.noun}` : 'Deploy'
       }
+      sourceChanges={props.canDeployBranch}
       onClose={props.onClose}
       onStarted={props.onStarted}
       buildRequest={() => {

@@ -196,6 +196,7 @@ export function StageActions(props: {
         </ActionButton>
         {source && (
           <ActionButton
+            primary={Boolean(item.lag)}
             allowance={deploy}
             unavailable={promoteUnavailable}
             reasonId={reasonId}
@@ -294,8 +295,9 @@ export function StageActions(props: {
       {dialog === 'promote' && source && (
         <PromoteDialog
           entityRef={entityRef}
-          from={source}
-          to={item}
+          from={source.environment.name}
+          to={item.environment}
+          sourceChanges={props.canDeployBranch}
           onClose={() => setDialog(undefined)}
           onStarted={props.onStarted}
         />

@@ -15,7 +15,7 @@ export interface Allowance {
 
 export interface GitopsPermissions {
   /** Deploy, promote or roll back into this environment. */
-  deploy(environment: Environment): Allowance;
+  deploy(environment: Pick<Environment, 'name' | 'protected'>): Allowance;
   /** Sync, refresh and rollout actions on the entity's Applications. */
   sync: Allowance;
 }
