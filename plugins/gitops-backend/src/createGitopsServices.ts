@@ -14,7 +14,8 @@ import {
   ManifestRepositoryInfo,
 } from '@shipdeck/plugin-gitops-common';
 import { HttpArgoCdClient } from './argocd/HttpArgoCdClient';
-import { readApplicationLocatorOptions } from './argocd/ApplicationLocator';
+import { applicationLocatorOptions } from './argocd/ApplicationLocator';
+import { readArgoCdConfig } from './argocd/argoCdConfig';
 import { refreshAfterCommit } from './argocd/refreshAfterCommit';
 import { ArgoAppRef } from './argocd/types';
 import { DatabaseDeploymentStore } from './database/DatabaseDeploymentStore';
@@ -157,16 +158,18 @@ export async function createGitopsServices(
 ): Promise<GitopsServices> {
   const { config, logger } = options;
   const stores = options.stores ?? (await createGitopsStores(options));
+  // `gitops.argocd` is read here once, for the client, names and links.
+  const argocdConfig = readArgoCdConfig(config);
   const argocd =
-    options.argocd ?? HttpArgoCdClient.fromConfig(config, { logger });
+    options.argocd ?? new HttpArgoCdClient(argocdConfig.instances, { logger });
   const core: Core = {
     options,
     stores,
     argocd,
-    targets: TargetResolver.fromConfig(config),
+    targets: TargetResolver.fromConfig(config, argocdConfig),
     refs: new ApplicationRefs(
       stores.snapshots,
-      readApplicationLocatorOptions(config),
+      applicationLocatorOptions(argocdConfig),
       ref => argocd.applicationUrl(ref),
     ),
     repositories: ManifestRepositories.fromConfig(config, {

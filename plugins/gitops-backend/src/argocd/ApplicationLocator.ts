@@ -1,10 +1,14 @@
 import { Config } from '@backstage/config';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ARGOCD_ANNOTATIONS } from '@shipdeck/plugin-gitops-common';
+import { applicationNames, renderAppName as render } from './applicationNames';
+import {
+  ArgoCdConfig,
+  DEFAULT_APP_NAME_TEMPLATE,
+  DEFAULT_ENVIRONMENT_LABEL,
+  readArgoCdConfig,
+} from './argoCdConfig';
 import { ArgoAppRef, ArgoApplication } from './types';
-
-export const DEFAULT_APP_NAME_TEMPLATE = '{service}-{env}';
-export const DEFAULT_ENVIRONMENT_LABEL = 'shipdeck.io/environment';
 
 export interface ApplicationLocatorOptions {
   /** `gitops.argocd.appNameTemplate`, with `{service}` and `{env}`. Default `{service}-{env}`. */
@@ -39,16 +43,17 @@ export function isLocated(
 export function readApplicationLocatorOptions(
   config: Config,
 ): ApplicationLocatorOptions {
+  return applicationLocatorOptions(readArgoCdConfig(config));
+}
+
+/** The locator's settings in the `gitops.argocd` configuration. */
+export function applicationLocatorOptions(
+  argocd: ArgoCdConfig,
+): ApplicationLocatorOptions {
   return {
-    appNameTemplate:
-      config.getOptionalString('gitops.argocd.appNameTemplate') ??
-      DEFAULT_APP_NAME_TEMPLATE,
-    environmentLabel:
-      config.getOptionalString('gitops.argocd.environmentLabel') ??
-      DEFAULT_ENVIRONMENT_LABEL,
-    instances: (
-      config.getOptionalConfigArray('gitops.argocd.instances') ?? []
-    ).map(c => c.getString('name')),
+    appNameTemplate: argocd.appNameTemplate,
+    environmentLabel: argocd.environmentLabel,
+    instances: argocd.instances.map(i => i.name),
   };
 }
 
@@ -112,17 +117,13 @@ class Locator {
 
   /** The name to try first, and an alternative. */
   #names(env: LocatorEnvironment): [string, string | undefined] {
-    const appName = this.#annotations[ARGOCD_ANNOTATIONS.appName];
-    const service = this.#entity.metadata.name;
-    if (!appName) return [render(this.#template, service, env.name), undefined];
-    if (appName.includes('{env}')) {
-      return [render(appName, service, env.name), undefined];
-    }
-    const templated = render(this.#template, appName, env.name);
-    const alternative = templated === appName ? undefined : templated;
-    return this.#environments.length === 1
-      ? [appName, alternative]
-      : [templated, templated === appName ? undefined : appName];
+    return applicationNames({
+      service: this.#entity.metadata.name,
+      appName: this.#annotations[ARGOCD_ANNOTATIONS.appName],
+      environment: env.name,
+      environmentCount: this.#environments.length,
+      template: this.#template,
+    });
   }
 
   #byName(
@@ -379,10 +380,6 @@ export function applicationRefsFromTemplate(
   return new Map(
     environments.map(env => [env.name, locator.locate(env, () => undefined)]),
   );
-}
-
-function render(template: string, service: string, env: string) {
-  return template.replace(/\{service\}/g, service).replace(/\{env\}/g, env);
 }
 
 function escapeRegExp(text: string) {

@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { ArgoCdInstanceConfig, readArgoCdConfig } from './argoCdConfig';
 import { DEFAULT_APP_NAMESPACE } from './types';
 
 /**
@@ -12,13 +13,15 @@ import { DEFAULT_APP_NAMESPACE } from './types';
 export class ArgoCdLinks {
   /** From `gitops.argocd.instances`: each instance's `webUrl`, else its `url`. */
   static fromConfig(config: Config): ArgoCdLinks {
+    return ArgoCdLinks.forInstances(readArgoCdConfig(config).instances);
+  }
+
+  /** Each instance's `webUrl`, else its `url`. */
+  static forInstances(
+    instances: Array<Pick<ArgoCdInstanceConfig, 'name' | 'url' | 'webUrl'>>,
+  ): ArgoCdLinks {
     return new ArgoCdLinks(
-      (config.getOptionalConfigArray('gitops.argocd.instances') ?? []).map(
-        c => ({
-          name: c.getString('name'),
-          webUrl: c.getOptionalString('webUrl') ?? c.getString('url'),
-        }),
-      ),
+      instances.map(i => ({ name: i.name, webUrl: i.webUrl ?? i.url })),
     );
   }
 

@@ -15,16 +15,9 @@ import {
   SyncOptions,
 } from './types';
 import { ArgoCdLinks } from './ArgoCdLinks';
+import { ArgoCdInstanceConfig, readArgoCdConfig } from './argoCdConfig';
 
-/** One configured Argo CD instance (`gitops.argocd.instances[]`). */
-export interface ArgoCdInstanceConfig {
-  name: string;
-  /** Base URL of the API server, possibly with a root path. */
-  url: string;
-  /** Link target for people, when it differs from `url`. */
-  webUrl?: string;
-  token?: string;
-}
+export type { ArgoCdInstanceConfig };
 
 export interface HttpArgoCdClientOptions {
   logger?: LoggerService;
@@ -173,15 +166,7 @@ export class HttpArgoCdClient implements ArgoCdClient {
     config: Config,
     options: HttpArgoCdClientOptions = {},
   ): HttpArgoCdClient {
-    const instances = (
-      config.getOptionalConfigArray('gitops.argocd.instances') ?? []
-    ).map(c => ({
-      name: c.getString('name'),
-      url: c.getString('url'),
-      webUrl: c.getOptionalString('webUrl'),
-      token: c.getOptionalString('token'),
-    }));
-    return new HttpArgoCdClient(instances, options);
+    return new HttpArgoCdClient(readArgoCdConfig(config).instances, options);
   }
 
   readonly #instances: Map<string, ArgoCdInstanceConfig>;
@@ -216,12 +201,7 @@ export class HttpArgoCdClient implements ArgoCdClient {
       });
       this.#calls.set(instance.name, 0);
     }
-    this.#links = new ArgoCdLinks(
-      [...this.#instances.values()].map(i => ({
-        name: i.name,
-        webUrl: i.webUrl ?? i.url,
-      })),
-    );
+    this.#links = ArgoCdLinks.forInstances([...this.#instances.values()]);
     this.#logger = options.logger;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#refreshTimeoutMs = options.refreshTimeoutMs ?? 60_000;

@@ -12,6 +12,8 @@ import {
   WriteStrategy,
 } from '@shipdeck/plugin-gitops-common';
 import { ArgoCdLinks } from '../argocd/ArgoCdLinks';
+import { applicationNames } from '../argocd/applicationNames';
+import { ArgoCdConfig, readArgoCdConfig } from '../argocd/argoCdConfig';
 import { readEnvironments } from './environmentsConfig';
 import { renderImage, renderManifestPath } from './pathTemplate';
 
@@ -43,7 +45,11 @@ interface ManifestDefaults {
  * whole organisation can share one layout without annotating every entity.
  */
 export class TargetResolver {
-  static fromConfig(config: Config): TargetResolver {
+  /** `argocd` is `gitops.argocd`, when the caller has read it already. */
+  static fromConfig(
+    config: Config,
+    argocd: ArgoCdConfig = readArgoCdConfig(config),
+  ): TargetResolver {
     const strategy = (config.getOptionalString('gitops.manifests.strategy') ??
       'kustomize-images') as WriteStrategy;
     if (!WRITE_STRATEGIES.includes(strategy)) {
@@ -54,7 +60,7 @@ export class TargetResolver {
       );
     }
     return new TargetResolver(
-      readEnvironments(config),
+      readEnvironments(config, argocd),
       {
         repo: config.getOptionalString('gitops.manifests.repo'),
         branch: config.getOptionalString('gitops.manifests.branch') ?? 'main',
@@ -64,9 +70,8 @@ export class TargetResolver {
         strategy,
         key: config.getOptionalString('gitops.manifests.key'),
       },
-      config.getOptionalString('gitops.argocd.appNameTemplate') ??
-        '{service}-{env}',
-      ArgoCdLinks.fromConfig(config),
+      argocd.appNameTemplate,
+      ArgoCdLinks.forInstances(argocd.instances),
     );
   }
 
@@ -146,7 +151,8 @@ export class TargetResolver {
     const key = annotations[SHIPDECK_ANNOTATIONS.writeKey] ?? this.defaults.key;
     const imageTemplate = annotations[SHIPDECK_ANNOTATIONS.image];
 
-    return this.#environmentsOf(entity).map(environment => {
+    const environments = this.#environmentsOf(entity);
+    return environments.map(environment => {
       // Folders and image repositories may spell the environment differently
       // (`prod/` for `production`); Argo CD app names keep its name.
       const values = {
@@ -157,12 +163,14 @@ export class TargetResolver {
       const instance =
         annotations[ARGOCD_ANNOTATIONS.instanceName] ??
         environment.argocdInstance;
-      const appName = this.appNameTemplate
-        .replace(
-          /\{service\}/g,
-          annotations[ARGOCD_ANNOTATIONS.appName] ?? service,
-        )
-        .replace(/\{env\}/g, environment.name);
+      // The name ApplicationLocator tries first (the same rule).
+      const [appName] = applicationNames({
+        service,
+        appName: annotations[ARGOCD_ANNOTATIONS.appName]?.trim() || undefined,
+        environment: environment.name,
+        environmentCount: environments.length,
+        template: this.appNameTemplate,
+      });
       const namespace = annotations[ARGOCD_ANNOTATIONS.appNamespace];
       return {
         entityRef,

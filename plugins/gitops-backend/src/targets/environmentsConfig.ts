@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { Environment } from '@shipdeck/plugin-gitops-common';
+import { ArgoCdConfig, readArgoCdConfig } from '../argocd/argoCdConfig';
 
 const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 // One path segment, also valid inside an image repository name.
@@ -9,10 +10,12 @@ const PATH_NAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
  * Reads `gitops.environments` into the ordered environment list, failing at
  * start-up on a configuration that would make promotion ambiguous.
  */
-export function readEnvironments(config: Config): Environment[] {
-  const instances =
-    config.getOptionalConfigArray('gitops.argocd.instances') ?? [];
-  const defaultInstance = instances[0]?.getString('name') ?? 'default';
+export function readEnvironments(
+  config: Config,
+  argocd: ArgoCdConfig = readArgoCdConfig(config),
+): Environment[] {
+  // An environment without `argocdInstance` runs on the first instance.
+  const defaultInstance = argocd.instances[0]?.name ?? 'default';
   const entries = config.getOptionalConfigArray('gitops.environments') ?? [];
 
   const environments = entries.map((entry, order): Environment => {
