@@ -24,6 +24,8 @@ export {
 } from './openapi';
 export type { OpenApiDocument, Schema, SchemaViolation } from './openapi';
 export { seedBareRepository } from './seed';
+export { GitHubStandInFaults } from './faults';
+export type { GitHubStandInFault } from './faults';
 // Git plumbing for other stand-ins over bare repositories (GitLab's).
 export { git, GitError, listTree, readRef, ZERO_SHA } from './git';
 export type { TreeEntry } from './git';

@@ -23,6 +23,7 @@ import { StandInRepository } from './StandInRepository';
 import { addReviewAndCheckRoutes } from './reviewAndCheckRoutes';
 import { addCompareRoute } from './compare';
 import { StandInWebhook, WebhookDelivery, WebhookSender } from './webhooks';
+import { GitHubStandInFaults } from './faults';
 
 /** A repository the stand-in serves: a bare Git repository on disk. */
 export interface GitHubStandInRepository {
@@ -87,6 +88,8 @@ export interface GitHubStandIn {
   webhooksIdle(): Promise<void>;
   /** Adds a webhook, e.g. once the receiver listens. */
   addWebhook(hook: StandInWebhook): void;
+  /** Test-only fault injection: latency, 5xx, rate limits, outages. */
+  faults: GitHubStandInFaults;
 }
 
 type Handler = (
@@ -210,6 +213,11 @@ export function createGitHubStandIn(
     }
     next();
   });
+
+  // Injected faults come after the request is counted, as GitHub counts a
+  // request it refuses.
+  const faults = new GitHubStandInFaults();
+  app.use(faults.middleware());
 
   if (options.token) {
     const expected = options.token;
@@ -818,6 +826,7 @@ export function createGitHubStandIn(
     deliveries: webhooks.deliveries,
     webhooksIdle: () => webhooks.idle(),
     addWebhook: hook => webhooks.add(hook),
+    faults,
     resetCalls() {
       calls.length = 0;
     },

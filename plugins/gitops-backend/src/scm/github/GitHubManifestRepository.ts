@@ -175,6 +175,7 @@ export class GitHubManifestRepository implements ManifestRepository {
   readonly #webBaseUrl: string;
   readonly #octokit: ShipdeckOctokitInstance;
   readonly #trees = new Map<string, string>();
+  readonly #logger?: LoggerService;
 
   /**
    * A repository from its id (`<host>/<owner>/<repo>`), with the API base
@@ -238,6 +239,7 @@ export class GitHubManifestRepository implements ManifestRepository {
       '',
     );
     const logger = options.logger;
+    this.#logger = logger;
     const onLimit =
       (kind: string) =>
       (
@@ -556,10 +558,11 @@ export class GitHubManifestRepository implements ManifestRepository {
       let open = await this.#findOpenPull(head, base);
       // An open pull request means its branch exists: move it. Otherwise the
       // branch is most likely gone (merged and deleted), so create it first.
+      let createdBranch = false;
       if (open) {
         await this.#forceBranch(head, sha);
       } else {
-        await this.#createOrForceBranch(head, sha);
+        createdBranch = await this.#createOrForceBranch(head, sha);
       }
       if (!open) {
         try {
@@ -583,6 +586,9 @@ export class GitHubManifestRepository implements ManifestRepository {
             failure?.status !== 422 ||
             !/already exists/i.test(failure.message)
           ) {
+            // No pull request: a branch this call created would be left
+            // behind with the change on it, half-written.
+            if (createdBranch) await this.#deleteBranchQuietly(head);
             throw error;
           }
           // Opened concurrently since we looked: update that one instead.
@@ -784,9 +790,11 @@ export class GitHubManifestRepository implements ManifestRepository {
     });
   }
 
-  async #createOrForceBranch(branch: string, sha: string) {
+  /** True when the branch was created, false when an existing one was moved. */
+  async #createOrForceBranch(branch: string, sha: string): Promise<boolean> {
     try {
       await this.#createBranch(branch, sha);
+      return true;
     } catch (error) {
       const failure = httpFailure(error);
       if (failure?.status !== 422 || !/already exists/i.test(failure.message)) {
