@@ -211,6 +211,8 @@ export const overviewQuery = z
       .min(0)
       .max(24 * 30)
       .optional(),
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+    offset: z.coerce.number().int().min(0).optional(),
   })
   .strict();
 
