@@ -20,7 +20,6 @@ import {
   MergeOutcome,
   MetricsResponse,
   OverviewFilter,
-  OverviewPage,
   OverviewResponse,
   RolloutAction,
   TimelineChangesQuery,
@@ -126,11 +125,7 @@ export interface GitopsApi {
     entity: EntityRefLike,
     query?: TimelineChangesQuery,
   ): Promise<TimelineChangesResponse>;
-  /** One page of services (the backend's default size without `page`). */
-  getOverview(
-    filter?: OverviewFilter,
-    page?: OverviewPage,
-  ): Promise<OverviewResponse>;
+  getOverview(filter?: OverviewFilter): Promise<OverviewResponse>;
   getMetrics(query?: MetricsQuery): Promise<MetricsResponse>;
 }
 /**
@@ -334,11 +329,8 @@ export class GitopsClient implements GitopsApi {
     );
   }
 
-  async getOverview(
-    filter: OverviewFilter = {},
-    page: OverviewPage = {},
-  ): Promise<OverviewResponse> {
-    return this.#call('GET', `/overview${queryString({ ...filter, ...page })}`);
+  async getOverview(filter: OverviewFilter = {}): Promise<OverviewResponse> {
+    return this.#call('GET', `/overview${queryString({ ...filter })}`);
   }
 
   async getMetrics(query: MetricsQuery = {}): Promise<MetricsResponse> {

@@ -82,11 +82,14 @@ export class DefaultSyncService implements SyncService {
     });
     this.afterAction();
     if (!request.wait) {
-      return this.#outcome(
-        target,
-        'syncing',
-        app.status?.operationState?.message ?? 'Sync started',
-      );
+      return {
+        ...this.#outcome(
+          target,
+          'syncing',
+          app.status?.operationState?.message ?? 'Sync started',
+        ),
+        inProgress: true,
+      };
     }
     const result = await waitForDeployment(
       this.client,

@@ -25,6 +25,8 @@ export interface SyncOutcome {
   /** What Argo CD said right after the action, or when waiting ended. */
   state: string;
   message: string;
+  /** The action started and Argo CD works on (a sync not waited for): 202. */
+  inProgress?: boolean;
 }
 
 /** An action on one target's Argo CD Application, resolved before authorization. */

@@ -31,9 +31,7 @@ export function ago(iso: string, now = Date.now()): string {
   return 'just now';
 }
 
-export function describeDeployment(
-  record: Pick<DeploymentRecord, 'fromVersion' | 'toVersion' | 'actor'>,
-): string {
+export function describeDeployment(record: DeploymentRecord): string {
   const from = record.fromVersion ? `${record.fromVersion} → ` : '';
   return `${from}${record.toVersion} by ${actorName(record.actor)}`;
 }

@@ -23,19 +23,17 @@ function toError(e: unknown): Error {
 }
 
 /**
- * Loads one page of the overview for a filter and keeps it fresh: every
- * `pollIntervalMs` while the tab is visible, and whenever the window regains
- * focus. A failed refresh keeps the last good answer on screen; answers to
- * superseded requests are dropped. `offset` counts services; the first page
- * is asked for without paging, so the backend picks its size.
+ * Loads the overview for a filter and keeps it fresh: every `pollIntervalMs`
+ * while the tab is visible, and whenever the window regains focus. A failed
+ * refresh keeps the last good answer on screen; answers to superseded
+ * requests are dropped.
  */
 export function useOverview(
   filter: OverviewFilter,
   pollIntervalMs: number,
-  offset = 0,
 ): OverviewState {
   const api = useApi(gitopsApiRef);
-  const key = JSON.stringify({ filter, offset });
+  const key = JSON.stringify(filter);
   const [state, setState] = useState<{
     data?: OverviewResponse;
     dataKey?: string;
@@ -57,10 +55,7 @@ export function useOverview(
       error: s.errorKey === key ? s.error : undefined,
     }));
     try {
-      const asked = JSON.parse(key);
-      const data = asked.offset
-        ? await api.getOverview(asked.filter, { offset: asked.offset })
-        : await api.getOverview(asked.filter);
+      const data = await api.getOverview(JSON.parse(key));
       if (id === latest.current) {
         setState({ data, dataKey: key, loading: false });
       }
