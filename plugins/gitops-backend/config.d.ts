@@ -146,5 +146,34 @@ export interface Config {
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
+    /**
+     * Notifications to an entity's owners through Backstage's notifications
+     * backend: a deployment that ended degraded or failed, an Application
+     * that went Degraded, a pull request Shipdeck opened that waited too
+     * long. One notification per incident, with its severity and a link to
+     * the Deployments tab.
+     */
+    notifications?: {
+      /** Default true. */
+      enabled?: boolean;
+      /** The look that finds incidents; defaults to every minute, global. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * How long a pull request may wait before its owners hear of it, in
+       * environments that deploy by pull request. Default 1440 (a day).
+       */
+      pullRequestWaitMinutes?: number;
+      /** Per environment, by name; unset fields keep the defaults. */
+      environments?: {
+        [name: string]: {
+          /** A deployment ended degraded or failed. Default: protected environments. */
+          deploymentFailed?: boolean;
+          /** The Application went Degraded. Default: protected environments. */
+          applicationDegraded?: boolean;
+          /** 0 never; default pullRequestWaitMinutes where changes go by pull request. */
+          pullRequestWaitMinutes?: number;
+        };
+      };
+    };
   };
 }

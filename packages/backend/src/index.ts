@@ -36,6 +36,8 @@ backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
+// Shipdeck tells owners about failed deployments and Degraded Applications.
+backend.add(import('@backstage/plugin-notifications-backend'));
 
 backend.add(import('@shipdeck/plugin-gitops-backend'));
 // GitHub's webhooks through the events backend, signature-checked; only

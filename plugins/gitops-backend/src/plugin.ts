@@ -8,6 +8,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { gitopsPermissions } from '@shipdeck/plugin-gitops-common';
 import { createGitopsServices } from './createGitopsServices';
 import {
@@ -20,6 +21,7 @@ import {
 } from './pullRequests/GitLabWebhooks';
 import { createRouter } from './router';
 import { seedLocalRepositories } from './scm/seedLocalRepositories';
+import { scheduleShipdeckAlerts } from './notifications/scheduleAlerts';
 
 /** The global task that looks at every Argo CD instance. */
 export const SNAPSHOT_TASK_ID = 'gitops-argocd-snapshot';
@@ -64,6 +66,7 @@ export const gitopsPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         signals: signalsServiceRef,
         events: eventsServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, scheduler } = deps;
@@ -100,6 +103,16 @@ export const gitopsPlugin = createBackendPlugin({
             timeout: { minutes: 2 },
           }),
           fn: () => services.tracker.lookAll(),
+        });
+        // Owners hear of failed deployments, Degraded Applications and
+        // pull requests that wait (gitops.notifications).
+        await scheduleShipdeckAlerts({
+          ...deps,
+          services,
+          schedule: scheduleAt(config, 'gitops.notifications.schedule', {
+            frequency: { minutes: 1 },
+            timeout: { minutes: 2 },
+          }),
         });
         // With a webhook secret, GitHub's events (checked by
         // gitopsGitHubWebhooksModule) have the tracker look at once.

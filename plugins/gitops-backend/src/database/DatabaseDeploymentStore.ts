@@ -139,6 +139,21 @@ export class DatabaseDeploymentStore implements DeploymentStore {
     return this.#withSteps(rows);
   }
 
+  async listByStatus(
+    statuses: Array<DeploymentRecord['status']>,
+    options: { since?: string; limit: number },
+  ): Promise<DeploymentRecord[]> {
+    const query = this.knex<DeploymentRow>('gitops_deployments')
+      .whereIn('status', statuses)
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(options.limit);
+    if (options.since) query.where('created_at', '>=', new Date(options.since));
+    return this.#withSteps(await query);
+  }
+
   async listForEntity(
     entityRef: string,
     options: {

@@ -16,6 +16,14 @@ export interface DeploymentStore {
   /** Records whose commit Argo CD has not finished rolling out, newest first. */
   listInFlight(options: { limit: number }): Promise<DeploymentRecord[]>;
   /**
+   * Records with one of these statuses, newest first; with `since`, only
+   * those created since then (e.g. deployments that ended degraded lately).
+   */
+  listByStatus(
+    statuses: Array<DeploymentRecord['status']>,
+    options: { since?: string; limit: number },
+  ): Promise<DeploymentRecord[]>;
+  /**
    * An entity's records, newest first, created before `before`; with
    * `commits`, only those that wrote one of these commits.
    */
