@@ -22,7 +22,7 @@ import { DatabaseDeploymentStore } from './database/DatabaseDeploymentStore';
 import { DeploymentStore } from './database/DeploymentStore';
 import { IdempotencyStore } from './database/IdempotencyStore';
 import { MetricsStore } from './database/MetricsStore';
-import { PullRequestStore } from './pullRequests/PullRequestStore';
+import { PullRequestStore } from './database/PullRequestStore';
 import { PullRequestTracker } from './pullRequests/PullRequestTracker';
 import { OciRegistryClient } from './registry/OciRegistryClient';
 import { createGitHubRepositoryFactory } from './scm/createGitHubRepositoryFactory';
@@ -56,7 +56,7 @@ import {
 } from './signals/DeploymentNotifier';
 import { ApplicationRefs } from './snapshots/ApplicationRefs';
 import { SnapshotRefresher } from './snapshots/SnapshotRefresher';
-import { SnapshotStore } from './snapshots/SnapshotStore';
+import { SnapshotStore } from './database/SnapshotStore';
 import { TargetResolver } from './targets/TargetResolver';
 
 /** Everything Shipdeck persists, in the plugin's database. */

@@ -8,14 +8,19 @@ import {
   DeploymentStep,
 } from '@shipdeck/plugin-gitops-common';
 import { DeploymentStore, NewDeployment } from './DeploymentStore';
+import { DatabaseIdempotencyStore } from './DatabaseIdempotencyStore';
+import { DatabaseMetricsStore } from './DatabaseMetricsStore';
+import { DatabasePullRequestStore } from './DatabasePullRequestStore';
+import { DatabaseSnapshotStore } from './DatabaseSnapshotStore';
+import { isoTimestamp } from './dates';
 import { IdempotencyStore } from './IdempotencyStore';
 import { MetricsStore } from './MetricsStore';
-import { PullRequestStore } from '../pullRequests/PullRequestStore';
+import { PullRequestStore } from './PullRequestStore';
 import {
   appKeyString,
   DEFAULT_APP_NAMESPACE,
   SnapshotStore,
-} from '../snapshots/SnapshotStore';
+} from './SnapshotStore';
 
 const migrationsDir = resolvePackagePath(
   '@shipdeck/plugin-gitops-backend',
@@ -49,9 +54,6 @@ interface StepRow {
   at: Date | string;
 }
 
-// SQLite hands back strings, PostgreSQL Date objects: normalise to ISO.
-const iso = (value: Date | string) => new Date(value).toISOString();
-
 const toStepRow = (deploymentId: string, step: DeploymentStep): StepRow => ({
   deployment_id: deploymentId,
   name: step.name,
@@ -73,22 +75,22 @@ export class DatabaseDeploymentStore implements DeploymentStore {
 
   /** Argo CD snapshots and timeline events live in the same database. */
   snapshots(): SnapshotStore {
-    return new SnapshotStore(this.knex);
+    return new DatabaseSnapshotStore(this.knex);
   }
 
   /** Idempotency records live in the same database. */
   idempotency(): IdempotencyStore {
-    return new IdempotencyStore(this.knex);
+    return new DatabaseIdempotencyStore(this.knex);
   }
 
   /** What Shipdeck learned of its pull requests lives in the same database. */
   pullRequests(): PullRequestStore {
-    return new PullRequestStore(this.knex);
+    return new DatabasePullRequestStore(this.knex);
   }
 
   /** The aggregates behind the delivery metrics read the same database. */
   metrics(): MetricsStore {
-    return new MetricsStore(this.knex);
+    return new DatabaseMetricsStore(this.knex);
   }
 
   async insert(record: NewDeployment): Promise<DeploymentRecord> {
@@ -373,12 +375,12 @@ export class DatabaseDeploymentStore implements DeploymentStore {
                 : {}),
             }
           : undefined,
-      createdAt: iso(row.created_at),
+      createdAt: isoTimestamp(row.created_at),
       steps: steps
         .filter(s => s.deployment_id === row.id)
         .map(s => ({
           name: s.name,
-          at: iso(s.at),
+          at: isoTimestamp(s.at),
           ...(s.message ? { message: s.message } : {}),
         })),
     }));

@@ -1,88 +1,31 @@
-import { ConflictError } from '@backstage/errors';
-import { Knex } from 'knex';
-
-interface IdempotencyRow {
-  key: string;
-  actor: string;
-  request_hash: string;
-  state: 'pending' | 'done';
-  response_status: number | null;
-  response_body: string | null;
-  created_at: Date;
-}
-
 /** What to do with a request that carries an Idempotency-Key. */
 export type IdempotencyDecision =
   | { kind: 'proceed' }
   | { kind: 'replay'; status: number; body: unknown };
 
 /**
- * Remembers the first answer to each (Idempotency-Key, caller), in the
- * database so every replica agrees. The key is claimed by inserting a
- * pending row (the primary key makes concurrent claims race safely);
- * a retry with the same body gets the stored answer, a different body 409.
+ * Remembers the first answer to each (Idempotency-Key, caller), shared by
+ * every replica: a retry with the same request gets the stored answer, one
+ * with a different request a 409.
  */
-export class IdempotencyStore {
-  constructor(private readonly knex: Knex) {}
-
-  async begin(
+export interface IdempotencyStore {
+  /**
+   * Claims the key for this request, or says to replay the stored answer;
+   * throws a ConflictError when the key was used for another request or its
+   * first request is still running.
+   */
+  begin(
     key: string,
     actor: string,
     requestHash: string,
-  ): Promise<IdempotencyDecision> {
-    try {
-      await this.knex<IdempotencyRow>('gitops_idempotency').insert({
-        key,
-        actor,
-        request_hash: requestHash,
-        state: 'pending',
-        created_at: new Date(),
-      });
-      return { kind: 'proceed' };
-    } catch (insertError) {
-      const row = await this.knex<IdempotencyRow>('gitops_idempotency')
-        .where({ key, actor })
-        .first();
-      if (!row) {
-        throw insertError;
-      }
-      if (row.request_hash !== requestHash) {
-        throw new ConflictError(
-          `Idempotency-Key '${key}' was already used with a different request`,
-        );
-      }
-      if (row.state === 'pending') {
-        throw new ConflictError(
-          `A request with Idempotency-Key '${key}' is still in progress; retry shortly`,
-        );
-      }
-      return {
-        kind: 'replay',
-        status: row.response_status ?? 200,
-        body: JSON.parse(row.response_body ?? 'null'),
-      };
-    }
-  }
-
-  async complete(
+  ): Promise<IdempotencyDecision>;
+  /** Stores the answer that later retries replay. */
+  complete(
     key: string,
     actor: string,
     status: number,
     body: unknown,
-  ): Promise<void> {
-    await this.knex<IdempotencyRow>('gitops_idempotency')
-      .where({ key, actor })
-      .update({
-        state: 'done',
-        response_status: status,
-        response_body: JSON.stringify(body),
-      });
-  }
-
+  ): Promise<void>;
   /** A failed request frees its key, so the client may retry it. */
-  async abandon(key: string, actor: string): Promise<void> {
-    await this.knex<IdempotencyRow>('gitops_idempotency')
-      .where({ key, actor, state: 'pending' })
-      .delete();
-  }
+  abandon(key: string, actor: string): Promise<void>;
 }

@@ -5,7 +5,7 @@ import { NotificationService } from '@backstage/plugin-notifications-node';
 import { Environment } from '@shipdeck/plugin-gitops-common';
 import { DeploymentStore } from '../database/DeploymentStore';
 import { NotificationLedger } from '../database/NotificationLedger';
-import { appKeyString, SnapshotStore } from '../snapshots/SnapshotStore';
+import { appKeyString, SnapshotStore } from '../database/SnapshotStore';
 import {
   Alert,
   alertSettings,

@@ -17,7 +17,7 @@ import {
   repositoryOfEvent,
   validSignature,
 } from './gitHubWebhookEvents';
-import { PullRequestStore } from './PullRequestStore';
+import { PullRequestStore } from '../database/PullRequestStore';
 import { PullRequestTracker } from './PullRequestTracker';
 import { subscribeToPullRequestEvents } from './subscribeToPullRequestEvents';
 

@@ -14,7 +14,7 @@ import {
   repositoryOfGitLabEvent,
   validGitLabToken,
 } from './gitLabWebhookEvents';
-import { PullRequestStore } from './PullRequestStore';
+import { PullRequestStore } from '../database/PullRequestStore';
 import { PullRequestTracker } from './PullRequestTracker';
 import { subscribeToPullRequestEvents } from './subscribeToPullRequestEvents';
 

@@ -8,7 +8,7 @@ import {
 } from '../scm/ManifestRepository';
 import { pullRequestNumber } from '../scm/pullRequestNumber';
 import { DeploymentNotifier, signalOf } from '../signals/DeploymentNotifier';
-import { PullRequestStore } from './PullRequestStore';
+import { PullRequestStore } from '../database/PullRequestStore';
 import { recordPullRequestOutcome } from './recordPullRequestOutcome';
 
 /** Records waiting for one pull request, grouped by its number. */

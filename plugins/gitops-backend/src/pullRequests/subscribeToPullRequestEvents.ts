@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { EventsService } from '@backstage/plugin-events-node';
-import { PullRequestStore } from './PullRequestStore';
+import { PullRequestStore } from '../database/PullRequestStore';
 import { PullRequestTracker } from './PullRequestTracker';
 
 /**

@@ -3,7 +3,7 @@ import {
   PullRequestInfo,
 } from '@shipdeck/plugin-gitops-common';
 import { pullRequestNumber } from '../scm/pullRequestNumber';
-import { PullRequestStore, pullRequestKey } from './PullRequestStore';
+import { PullRequestStore, pullRequestKey } from '../database/PullRequestStore';
 
 /**
  * The open pull request each of these records waits for, keyed by record

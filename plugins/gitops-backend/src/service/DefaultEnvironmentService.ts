@@ -20,12 +20,12 @@ import {
   appKeyString,
   InstanceStatus,
   SnapshotStore,
-} from '../snapshots/SnapshotStore';
+} from '../database/SnapshotStore';
 import { environmentStatus } from '../snapshots/environmentStatus';
 import { ApplicationRefs, LocatedTarget } from '../snapshots/ApplicationRefs';
 import { readEntity } from './catalogEntities';
 import { EnvironmentService } from './EnvironmentService';
-import { PullRequestStore } from '../pullRequests/PullRequestStore';
+import { PullRequestStore } from '../database/PullRequestStore';
 import { waitingPullRequests } from '../pullRequests/waitingPullRequests';
 
 /**

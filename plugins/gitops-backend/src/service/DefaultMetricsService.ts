@@ -4,7 +4,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { MetricsResponse } from '@shipdeck/plugin-gitops-common';
 import { MetricsStore } from '../database/MetricsStore';
 import { ApplicationRefs } from '../snapshots/ApplicationRefs';
-import { AppKey, appKey, appKeyString } from '../snapshots/SnapshotStore';
+import { AppKey, appKey, appKeyString } from '../database/SnapshotStore';
 import { TargetResolver } from '../targets/TargetResolver';
 import { readComponents, readEntity } from './catalogEntities';
 import { groupChanges } from './changeGroups';

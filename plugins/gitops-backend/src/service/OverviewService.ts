@@ -12,7 +12,7 @@ import {
   appKey,
   appKeyString,
   SnapshotStore,
-} from '../snapshots/SnapshotStore';
+} from '../database/SnapshotStore';
 import { environmentStatus } from '../snapshots/environmentStatus';
 import { TargetResolver } from '../targets/TargetResolver';
 import { ApplicationRefs } from '../snapshots/ApplicationRefs';

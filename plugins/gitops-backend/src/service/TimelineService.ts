@@ -20,12 +20,12 @@ import {
   appKeyString,
   SnapshotStore,
   StoredAppEvent,
-} from '../snapshots/SnapshotStore';
+} from '../database/SnapshotStore';
 import { TargetResolver } from '../targets/TargetResolver';
 import { ApplicationRefs } from '../snapshots/ApplicationRefs';
 import { readEntity } from './catalogEntities';
 import { pageLimit } from './pageLimit';
-import { PullRequestStore } from '../pullRequests/PullRequestStore';
+import { PullRequestStore } from '../database/PullRequestStore';
 import { waitingPullRequests } from '../pullRequests/waitingPullRequests';
 
 /**

@@ -7,7 +7,7 @@ import {
 } from '../argocd/ApplicationLocator';
 import { ArgoApplication } from '../argocd/types';
 import { Target } from '../targets/TargetResolver';
-import { SnapshotStore } from './SnapshotStore';
+import { SnapshotStore } from '../database/SnapshotStore';
 
 /** A target whose Application could not be told from the snapshot, and why. */
 export type LocatedTarget = Target & { argocdError?: string };

@@ -9,7 +9,7 @@ import {
   AppSnapshot,
   DEFAULT_APP_NAMESPACE,
   SnapshotStore,
-} from './SnapshotStore';
+} from '../database/SnapshotStore';
 import { AppEvent, changedEnough, eventsBetween } from './timelineEvents';
 import {
   DeploymentNotifier,

@@ -1,7 +1,7 @@
 import { EnvironmentStatus } from '@shipdeck/plugin-gitops-common';
 import { sameImage, versionOf } from '../manifests/imageRef';
 import { operationHooks } from './operationHooks';
-import { AppSnapshot, InstanceStatus } from './SnapshotStore';
+import { AppSnapshot, InstanceStatus } from '../database/SnapshotStore';
 
 /**
  * What the entity page shows of one Application, from the snapshot. The data

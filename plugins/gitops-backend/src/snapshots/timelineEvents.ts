@@ -1,29 +1,8 @@
 import { ArgoApplication } from '../argocd/types';
+import { AppEvent } from '../database/SnapshotStore';
 import { operationHooks } from './operationHooks';
 
-/** Something that happened to one Argo CD Application. */
-export interface AppEvent {
-  instance: string;
-  namespace: string;
-  app: string;
-  type:
-    | 'health'
-    | 'sync-status'
-    | 'operation-started'
-    | 'operation'
-    | 'deployed';
-  at: string;
-  revision?: string;
-  summary: string;
-  /**
-   * What it moved: health before and after, the new sync status, the
-   * operation's phase. Metrics and outcomes read this, never `summary`.
-   */
-  state?: { from?: string; to: string };
-  details?: Record<string, unknown>;
-  /** Same event seen twice (two replicas, two looks) is stored once. */
-  dedupeKey: string;
-}
+export type { AppEvent };
 
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Error']);
 const short = (sha?: string) => (sha ? sha.slice(0, 7) : 'unknown');

@@ -1,4 +1,4 @@
-import { DatabaseDeploymentStore } from '../database/DatabaseDeploymentStore';
+import { DatabaseDeploymentStore } from './DatabaseDeploymentStore';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 
 jest.setTimeout(60_000);

@@ -1,59 +1,13 @@
 import { Knex } from 'knex';
-import { ArgoApplication, DEFAULT_APP_NAMESPACE } from '../argocd/types';
-import { AppEvent } from './timelineEvents';
-
-/** An Application as last observed, with when. */
-export interface AppSnapshot {
-  instance: string;
-  namespace: string;
-  name: string;
-  application: ArgoApplication;
-  observedAt: string;
-  /**
-   * When the Application was last fetched whole. Until then only its list
-   * projection is known: no history, no operation results, so neither is in
-   * the timeline yet.
-   */
-  fetchedAt?: string;
-}
-
-export interface InstanceStatus {
-  instance: string;
-  lastAttemptAt: string;
-  lastSuccessAt?: string;
-  lastError?: string;
-}
-
-export interface AppKey {
-  instance: string;
-  namespace: string;
-  name: string;
-}
-
-export { DEFAULT_APP_NAMESPACE };
-
-/** The key an Application is stored under: (instance, namespace, name). */
-export function appKey(ref: {
-  instance: string;
-  namespace?: string;
-  name: string;
-}): AppKey {
-  return {
-    instance: ref.instance,
-    namespace: ref.namespace ?? DEFAULT_APP_NAMESPACE,
-    name: ref.name,
-  };
-}
-
-/** {@link appKey} as one string, for maps. */
-export function appKeyString(ref: {
-  instance: string;
-  namespace?: string;
-  name: string;
-}): string {
-  const key = appKey(ref);
-  return `${key.instance}/${key.namespace}/${key.name}`;
-}
+import { isoTimestamp } from './dates';
+import {
+  AppEvent,
+  AppKey,
+  AppSnapshot,
+  InstanceStatus,
+  SnapshotStore,
+  StoredAppEvent,
+} from './SnapshotStore';
 
 interface SnapshotRow {
   instance: string;
@@ -86,17 +40,8 @@ interface EventRow {
   to_state?: string | null;
 }
 
-const iso = (value: Date | string) => new Date(value).toISOString();
-
-/** Stored event, with its id for paging. */
-export type StoredAppEvent = Omit<AppEvent, 'dedupeKey'> & { id: number };
-
-/**
- * Snapshots of Argo CD Applications and the events derived from them, in the
- * plugin's database so every replica serves the same answer and a restart
- * loses nothing.
- */
-export class SnapshotStore {
+/** {@link SnapshotStore} on the plugin's knex database (SQLite or PostgreSQL). */
+export class DatabaseSnapshotStore implements SnapshotStore {
   constructor(private readonly knex: Knex) {}
 
   async listInstance(instance: string): Promise<AppSnapshot[]> {
@@ -197,9 +142,9 @@ export class SnapshotStore {
         r.instance,
         {
           instance: r.instance,
-          lastAttemptAt: iso(r.last_attempt_at),
+          lastAttemptAt: isoTimestamp(r.last_attempt_at),
           ...(r.last_success_at
-            ? { lastSuccessAt: iso(r.last_success_at) }
+            ? { lastSuccessAt: isoTimestamp(r.last_success_at) }
             : {}),
           ...(r.last_error ? { lastError: r.last_error } : {}),
         },
@@ -273,7 +218,7 @@ export class SnapshotStore {
       namespace: r.namespace,
       app: r.app,
       type: r.type as AppEvent['type'],
-      at: iso(r.at),
+      at: isoTimestamp(r.at),
       ...(r.revision ? { revision: r.revision } : {}),
       summary: r.summary,
       ...(r.to_state
@@ -295,7 +240,7 @@ function toSnapshot(row: SnapshotRow): AppSnapshot {
     namespace: row.namespace,
     name: row.name,
     application: JSON.parse(row.application),
-    observedAt: iso(row.observed_at),
-    ...(row.fetched_at ? { fetchedAt: iso(row.fetched_at) } : {}),
+    observedAt: isoTimestamp(row.observed_at),
+    ...(row.fetched_at ? { fetchedAt: isoTimestamp(row.fetched_at) } : {}),
   };
 }

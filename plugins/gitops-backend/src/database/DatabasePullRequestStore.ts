@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { PullRequestObservation } from '../scm/ManifestRepository';
+import { pullRequestKey as key, PullRequestStore } from './PullRequestStore';
 
 interface PullRequestRow {
   repository: string;
@@ -13,8 +14,6 @@ interface PullRequestRow {
   observed_at: Date | string;
 }
 
-const key = (repository: string, number: number) => `${repository}#${number}`;
-
 function fromRow(row: PullRequestRow): PullRequestObservation {
   return {
     state: row.state,
@@ -26,12 +25,8 @@ function fromRow(row: PullRequestRow): PullRequestObservation {
   };
 }
 
-/**
- * What Shipdeck last learned about the pull requests it opened, shared by
- * every replica: the page shows review and checks from here, and the next
- * look sends the ETags kept here.
- */
-export class PullRequestStore {
+/** {@link PullRequestStore} on the plugin's knex database. */
+export class DatabasePullRequestStore implements PullRequestStore {
   constructor(private readonly knex: Knex) {}
 
   /** Repositories with deployment records still waiting for a pull request. */
@@ -101,5 +96,3 @@ export class PullRequestStore {
       .merge();
   }
 }
-
-export { key as pullRequestKey };
