@@ -25,7 +25,7 @@ import {
 } from '../plugins/gitops-backend/src/createGitopsServices';
 import { createRouter } from '../plugins/gitops-backend/src/router';
 import { SnapshotRefresher } from '../plugins/gitops-backend/src/snapshots/SnapshotRefresher';
-import { SnapshotStore } from '../plugins/gitops-backend/src/snapshots/SnapshotStore';
+import { SnapshotStore } from '../plugins/gitops-backend/src/database/SnapshotStore';
 import { ArgoCdFleet, ENVIRONMENTS, startArgoCdFleet } from './lib/argocdFleet';
 import { benchDatabase } from './lib/database';
 import { instrument, Tally } from './lib/instrument';
