@@ -98,6 +98,11 @@ export class TimelineService {
           })
         : Promise.resolve([]),
     ]);
+    // Whether anything older than what was read is left for the next page.
+    const truncated = {
+      events: older.length === EVENT_BUDGET,
+      records: records.length > limit,
+    };
     const loaded = new Set(records.map(r => r.commitSha));
     const unknownCommits = [
       ...new Set(
@@ -137,8 +142,8 @@ export class TimelineService {
     // Changes that started before the oldest event read may lack some of
     // theirs: they wait for the next page, unless nothing else is left.
     const floor = [
-      older.length === EVENT_BUDGET ? older[older.length - 1].at : undefined,
-      records.length > limit ? records[limit].createdAt : undefined,
+      truncated.events ? older[older.length - 1].at : undefined,
+      truncated.records ? records[limit].createdAt : undefined,
     ]
       .filter((at): at is string => !!at)
       .sort()
@@ -149,7 +154,8 @@ export class TimelineService {
       .sort((a, b) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id));
     const whole = floor ? candidates.filter(g => g.at > floor) : candidates;
     const page = (whole.length ? whole : candidates).slice(0, limit);
-    const more = candidates.length > page.length;
+    const more =
+      candidates.length > page.length || truncated.events || truncated.records;
 
     const waiting = await waitingPullRequests(
       page.flatMap(g => (g.record?.status === 'pr-opened' ? [g.record] : [])),
