@@ -4,7 +4,9 @@
  *      N = 1, 10, 100 services, against the GitHub stand-in (a real bare Git
  *      repository behind GitHub's API): files read with readFiles (GraphQL)
  *      and, for comparison, one contents request per file as before it.
- *   2. Edit throughput of each manifest write strategy on the demo's files.
+ *   2. 50 single-service deployments sent at once to one branch, through one
+ *      backend and through two (replicas): calls, wall time, retries.
+ *   3. Edit throughput of each manifest write strategy on the demo's files.
  *
  * Run: eval "$(./shipdeck env)" && yarn bench:write-path
  */
@@ -20,6 +22,7 @@ import { GitHubManifestRepository } from '../plugins/gitops-backend/src/scm/gith
 import { createGitopsServices } from '../plugins/gitops-backend/src/createGitopsServices';
 import { syntheticServices } from '../plugins/gitops-backend/src/__testUtils__/syntheticServices';
 import { filesOf } from '../plugins/gitops-backend/src/__testUtils__/githubBackend';
+import { machine, table } from './lib/report';
 import { benchDatabase } from './lib/database';
 import { auth, inMemoryCatalog, logger, permissions } from './lib/standIns';
 
@@ -45,81 +48,138 @@ function readPerFile(repo: GitHubManifestRepository) {
   return repo;
 }
 
-async function githubCallsPerRelease(n: number, reads: Reads) {
+/** A GitHub stand-in over N synthetic services, and `replicas` backends' writers on it. */
+async function standInWith(n: number, reads: Reads, replicas = 1) {
   const { seedDir, entities } = syntheticServices(n);
   const { dir } = await seedBareRepository({ files: filesOf(seedDir) });
   const standIn = createGitHubStandIn({
     repos: [{ owner: 'shop', repo: 'deploy', dir }],
   });
   const { url, close } = await standIn.start();
-  const closeAll = [close];
-  try {
-    const config = new ConfigReader({
-      integrations: {
-        github: [{ host: 'github.com', apiBaseUrl: url, token: 't' }],
+  const config = new ConfigReader({
+    integrations: {
+      github: [{ host: 'github.com', apiBaseUrl: url, token: 't' }],
+    },
+    gitops: {
+      environments: [{ name: 'dev' }],
+      manifests: {
+        repo: 'github.com/shop/deploy',
+        path: '{service}/overlays/{env}',
       },
-      gitops: {
-        environments: [{ name: 'dev' }],
-        manifests: {
-          repo: 'github.com/shop/deploy',
-          path: '{service}/overlays/{env}',
-        },
-        github: { throttle: false },
-      },
-    });
-    const { database, close: closeDatabase } = await benchDatabase();
-    closeAll.push(closeDatabase);
-    const gitops = await createGitopsServices({
+      github: { throttle: false },
+    },
+  });
+  // Each replica is a backend of its own (its own writer and branch lock),
+  // on one database, as two backends are.
+  const db = await benchDatabase();
+  const replicaServices = [];
+  for (let i = 0; i < replicas; i++) {
+    const services = await createGitopsServices({
       config,
       logger,
-      database,
+      database: db.database,
       auth,
       permissions,
       catalog: inMemoryCatalog(entities),
     });
     if (reads === 'per-file') {
+      // Cached per id: the writer reads through this same instance.
       readPerFile(
-        gitops.repositories.get(
+        services.repositories.get(
           'github.com/shop/deploy',
         ) as GitHubManifestRepository,
       );
     }
-    const { targets, writer } = gitops;
+    replicaServices.push(services);
+  }
+  const { targets } = replicaServices[0];
+  return {
+    standIn,
+    writers: replicaServices.map(s => s.writer),
+    targetsOf: (first: number, count: number) =>
+      entities.slice(first, first + count).map(e => targets.resolve(e)[0]),
+    async close() {
+      await close();
+      await db.close();
+    },
+  };
+}
+
+type StandIn = Awaited<ReturnType<typeof standInWith>>['standIn'];
+
+/** The stand-in's calls by kind, and the attempts that were repeated. */
+function callsOf(standIn: StandIn, landed: number) {
+  const byKind = new Map<string, number>();
+  for (const call of standIn.calls) {
+    const parts = decodeURIComponent(call.path.split('?')[0]).split('/');
+    let kind = `${call.method} ${parts[4]}`;
+    if (parts[1] === 'graphql') kind = `${call.method} graphql`;
+    else if (parts[4] === 'git') kind = `${call.method} git/${parts[5]}`;
+    byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+  }
+  // Octokit repeats requests answered 5xx or rate-limited; the writer
+  // re-reads the head when another writer moved the branch, so each
+  // head read beyond one per landed change set is a retry.
+  const retried = standIn.calls.filter(
+    c => (c.status ?? 0) >= 500 || c.status === 429 || c.status === 403,
+  ).length;
+  const reapplied = (byKind.get('GET git/ref') ?? landed) - landed;
+  return { calls: standIn.calls.length, byKind, retries: retried + reapplied };
+}
+
+const breakdownOf = (byKind: Map<string, number>) =>
+  [...byKind].map(([k, v]) => `${k}×${v}`).join(', ');
+
+async function githubCallsPerRelease(n: number, reads: Reads) {
+  const { standIn, writers, targetsOf, close } = await standInWith(n, reads);
+  try {
     standIn.resetCalls();
     const started = performance.now();
-    await writer.apply({
-      edits: entities.map(e => ({
-        target: targets.resolve(e)[0],
-        version: '2.0.0',
-      })),
+    await writers[0].apply({
+      edits: targetsOf(0, n).map(target => ({ target, version: '2.0.0' })),
       mode: 'commit',
       message: () => `release ${n}`,
       author: { name: 'bench', email: 'bench@example' },
     });
     const ms = performance.now() - started;
-    const byKind = new Map<string, number>();
-    for (const call of standIn.calls) {
-      const parts = decodeURIComponent(call.path.split('?')[0]).split('/');
-      let kind = `${call.method} ${parts[4]}`;
-      if (parts[1] === 'graphql') kind = `${call.method} graphql`;
-      else if (parts[4] === 'git') kind = `${call.method} git/${parts[5]}`;
-      byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
-    }
-    // Octokit repeats requests answered 5xx or rate-limited; the writer
-    // re-reads the head when another writer moved the branch.
-    const retried = standIn.calls.filter(
-      c => (c.status ?? 0) >= 500 || c.status === 429 || c.status === 403,
-    ).length;
-    const reapplied = (byKind.get('GET git/ref') ?? 1) - 1;
-    return {
-      n,
-      calls: standIn.calls.length,
-      ms,
-      byKind,
-      retries: retried + reapplied,
-    };
+    return { n, ms, ...callsOf(standIn, 1) };
   } finally {
-    for (const c of closeAll) await c();
+    await close();
+  }
+}
+
+/**
+ * `n` single-service deployments sent at once to one branch, spread over
+ * `replicas` backends: within a backend they queue on the branch; across
+ * backends the branch update is a compare-and-swap, retried when it moved.
+ */
+async function concurrentDeployments(n: number, replicas: number) {
+  const { standIn, writers, targetsOf, close } = await standInWith(
+    n,
+    'graphql',
+    replicas,
+  );
+  try {
+    standIn.resetCalls();
+    const started = performance.now();
+    const outcomes = await Promise.allSettled(
+      targetsOf(0, n).map((target, i) =>
+        writers[i % replicas].apply({
+          edits: [{ target, version: '2.0.0' }],
+          mode: 'commit',
+          message: () => `deploy ${target.entityRef}`,
+          author: { name: 'bench', email: 'bench@example' },
+        }),
+      ),
+    );
+    const ms = performance.now() - started;
+    const landed = outcomes.filter(o => o.status === 'fulfilled').length;
+    const failures = outcomes.flatMap(o =>
+      o.status === 'rejected' ? [String(o.reason?.message ?? o.reason)] : [],
+    );
+    return { n, replicas, ms, landed, failures, ...callsOf(standIn, landed) };
+  } finally {
+    await close();
   }
 }
 
@@ -144,25 +204,69 @@ function throughput(
 }
 
 async function main() {
+  console.log(`Git write path against the GitHub stand-in — ${machine()}`);
   console.log(
-    'GitHub API calls for one release (one commit) of N services, files read',
+    '\nGitHub API calls for one release (one commit) of N services, files read',
   );
-  console.log(
-    'reads        N   calls  calls/service   wall ms  retries   calls by kind',
-  );
+  const releases: Array<Array<string | number>> = [];
   for (const reads of ['per-file', 'graphql'] as const) {
     for (const n of [1, 10, 100]) {
       const r = await githubCallsPerRelease(n, reads);
-      const breakdown = [...r.byKind].map(([k, v]) => `${k}×${v}`).join(', ');
-      console.log(
-        `${reads.padEnd(8)}${String(r.n).padStart(5)}${String(r.calls).padStart(
-          8,
-        )}${(r.calls / r.n).toFixed(2).padStart(15)}${r.ms
-          .toFixed(0)
-          .padStart(10)}${String(r.retries).padStart(9)}   ${breakdown}`,
-      );
+      releases.push([
+        reads,
+        r.n,
+        r.calls,
+        (r.calls / r.n).toFixed(2),
+        r.ms.toFixed(0),
+        r.retries,
+        breakdownOf(r.byKind),
+      ]);
     }
   }
+  table(
+    [
+      'reads',
+      'N',
+      'calls',
+      'calls/service',
+      'wall ms',
+      'retries',
+      'calls by kind',
+    ],
+    releases,
+  );
+
+  console.log(
+    '\n50 concurrent single-service deployments to one branch (one commit each)',
+  );
+  const concurrent: Array<Array<string | number>> = [];
+  for (const replicas of [1, 2]) {
+    const r = await concurrentDeployments(50, replicas);
+    concurrent.push([
+      replicas,
+      `${r.landed}/${r.n}`,
+      r.calls,
+      (r.calls / r.n).toFixed(2),
+      r.ms.toFixed(0),
+      r.retries,
+      breakdownOf(r.byKind),
+    ]);
+    for (const failure of new Set(r.failures)) {
+      console.log(`  failed (${replicas} replicas): ${failure}`);
+    }
+  }
+  table(
+    [
+      'backends',
+      'landed',
+      'calls',
+      'calls/deploy',
+      'wall ms',
+      'retries',
+      'calls by kind',
+    ],
+    concurrent,
+  );
 
   const manifests = resolve(__dirname, '../examples/manifests');
   const read = (p: string) => readFileSync(join(manifests, p), 'utf8');

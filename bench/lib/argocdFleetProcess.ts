@@ -1,12 +1,12 @@
 /*
- * Child process of bench/argocd-overview.ts: three Argo CD emulators (one per
+ * Child process of the Argo CD benches: three Argo CD emulators (one per
  * environment), each over its own bare manifest repository. It runs in its
  * own process so that Argo CD's CPU (reconciles, serialising lists) is not
  * charged to Shipdeck's event loop, as in production where Argo CD is a
  * separate server.
  *
- * argv: <services>. Messages (IPC): see FleetRequest / FleetMessage in
- * argocdFleet.ts.
+ * argv: <services>. Answers `counts` (/api/v1 requests per instance) and
+ * `reconcile` (every instance, now).
  */
 import { execFile } from 'node:child_process';
 import {
@@ -25,9 +25,9 @@ import {
   BENCH_TOKEN,
   ENVIRONMENTS,
   EMULATOR_POLL_MS,
-  FleetMessage,
-  FleetRequest,
+  FleetReady,
 } from './argocdFleet';
+import { serveParent } from './child';
 import { manifestRepoFiles } from './manifests';
 
 type Emulator = ReturnType<typeof createEmulator>;
@@ -40,8 +40,6 @@ interface Instance {
   /** /api/v1 requests received: Argo CD's side of the call count. */
   apiRequests: number;
 }
-
-const send = (message: FleetMessage) => process.send!(message);
 
 async function createRepo(root: string, env: string, services: number) {
   const dir = join(root, `${env}.git`);
@@ -103,24 +101,19 @@ async function waitForApps(instance: Instance, expected: number) {
   }
 }
 
-async function main() {
+serveParent(async () => {
   const services = Number(process.argv[2]);
   const started = performance.now();
   const root = await mkdtemp(join(tmpdir(), 'shipdeck-bench-argocd-'));
   const instances: Instance[] = [];
-  let stopping: Promise<void> | undefined;
-  // Once, whether asked to or orphaned by the parent.
-  const stop = () =>
-    (stopping ??= (async () => {
-      for (const i of instances) {
-        await i.emulator.stop();
-        i.server.closeAllConnections();
-        await new Promise(r => i.server.close(r));
-      }
-      await rm(root, { recursive: true, force: true });
-    })());
-  process.on('disconnect', () => void stop().finally(() => process.exit(0)));
-
+  const stop = async () => {
+    for (const i of instances) {
+      await i.emulator.stop();
+      i.server.closeAllConnections();
+      await new Promise(r => i.server.close(r));
+    }
+    await rm(root, { recursive: true, force: true });
+  };
   try {
     for (const env of ENVIRONMENTS) {
       const emulator = createEmulator({
@@ -133,38 +126,23 @@ async function main() {
     }
     await Promise.all(instances.map(i => waitForApps(i, services)));
   } catch (error) {
-    send({ type: 'error', message: String((error as Error).stack ?? error) });
     await stop();
-    process.exit(1);
+    throw error;
   }
-  // Readiness polls are not Shipdeck's calls.
+  // Readiness polls are not the backends' calls.
   instances.forEach(i => (i.apiRequests = 0));
-  send({
-    type: 'ready',
-    instances: instances.map(i => ({ name: i.name, url: i.url })),
-    readyMs: performance.now() - started,
-  });
-
-  process.on('message', async (request: FleetRequest) => {
-    switch (request.type) {
-      case 'counts':
-        send({
-          type: 'counts',
-          id: request.id,
-          counts: Object.fromEntries(
-            instances.map(i => [i.name, i.apiRequests]),
-          ),
-        });
-        break;
-      case 'reconcile':
+  return {
+    ready: {
+      instances: instances.map(i => ({ name: i.name, url: i.url })),
+      readyMs: performance.now() - started,
+    } satisfies FleetReady,
+    handlers: {
+      counts: () =>
+        Object.fromEntries(instances.map(i => [i.name, i.apiRequests])),
+      reconcile: async () => {
         await Promise.all(instances.map(i => i.emulator.reconcileNow()));
-        send({ type: 'reconciled', id: request.id });
-        break;
-      case 'stop':
-        await stop();
-        process.exit(0);
-    }
-  });
-}
-
-main();
+      },
+    },
+    stop,
+  };
+});
