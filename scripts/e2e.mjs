@@ -150,7 +150,9 @@ async function main() {
     page.setDefaultTimeout(60_000);
 
     await check('guest signs in', async () => {
-      await page.goto(APP);
+      // The first load waits for the app's bundle, which a dev server that
+      // has just started (or restarted on a change) may still be building.
+      await page.goto(APP, { timeout: 300_000 });
       await page.getByRole('button', { name: 'Enter' }).click();
       await page
         .locator('nav[aria-label="sidebar nav"]')
@@ -163,6 +165,16 @@ async function main() {
       page.screenshot({ path: resolve(artifacts, name), fullPage });
     const stage = name =>
       page.getByRole('region', { name: `Environment ${name}`, exact: true });
+    // The timeline's entries (changes), newest first, by id.
+    const timeline = () =>
+      page.locator('section[aria-label="Timeline"]:not([aria-busy="true"])');
+    const changeIds = async () => {
+      await timeline().waitFor();
+      return timeline()
+        .locator('[data-testid="timeline-change"]')
+        .evaluateAll(nodes => nodes.map(n => n.getAttribute('data-change-id')));
+    };
+    let changesBefore = [];
 
     await check(
       "the cart service's Deployments tab shows dev → staging → production",
@@ -186,6 +198,11 @@ async function main() {
         await page.getByText('cart/overlays/production').first().waitFor();
         // Argo CD's status arrives with the first snapshot.
         await stage('dev').getByText('Healthy').first().waitFor();
+        await timeline()
+          .getByText(/^(No changes yet|Nothing older|Load older changes)/)
+          .first()
+          .waitFor();
+        changesBefore = await changeIds();
       },
     );
 
@@ -219,15 +236,41 @@ async function main() {
       await shot('cart-deployments.png', false);
     });
 
-    await check('sees the deployment in the timeline', async () => {
-      const timeline = page.getByRole('region', { name: 'Timeline' });
-      await timeline
-        .getByText(new RegExp(VERSION_PATTERN))
-        .first()
-        .waitFor({ timeout: 60_000 });
-      await timeline.scrollIntoViewIfNeeded();
-      await shot('cart-timeline.png');
-    });
+    await check(
+      'the timeline shows the deployment as one new entry that expands into its Argo CD events',
+      async () => {
+        const entry = timeline()
+          .locator('[data-testid="timeline-change"]')
+          .filter({ hasText: new RegExp(`^Deploy .*${VERSION_PATTERN}`) });
+        await entry.waitFor({ timeout: 60_000 });
+        // Argo CD's events of the rollout fold into the entry as they arrive.
+        const events = entry.getByRole('button', {
+          name: /^([3-9]|\d{2,}) Argo CD events$/,
+        });
+        await events.waitFor({ timeout: 60_000 });
+        const ids = await changeIds();
+        const id = await entry.getAttribute('data-change-id');
+        // One new entry on top; the ones before it moved down by one.
+        const expected = [id, ...changesBefore].slice(0, ids.length);
+        if (JSON.stringify(ids) !== JSON.stringify(expected)) {
+          throw new Error(
+            `expected one new entry ${id} on top of ${changesBefore.join(
+              ', ',
+            )}; saw ${ids.join(', ')}`,
+          );
+        }
+        await entry.getByText('Healthy', { exact: true }).waitFor();
+        await events.click();
+        const folded = entry.getByRole('list', { name: /^Argo CD events of / });
+        await folded
+          .getByText(/^Sync Succeeded at /)
+          .first()
+          .waitFor();
+        await entry.scrollIntoViewIfNeeded();
+        await page.evaluate(() => window.scrollBy(0, -120));
+        await shot('cart-timeline.png', false);
+      },
+    );
 
     await check('promotes it to staging', async () => {
       await stage('staging')

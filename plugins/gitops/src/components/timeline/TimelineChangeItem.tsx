@@ -146,6 +146,7 @@ export function TimelineChangeItem(props: { change: TimelineChange }) {
     <li
       className={classes.item}
       data-testid="timeline-change"
+      data-change-id={change.id}
       aria-label={`${change.summary}: ${outcomeText(change)}`}
     >
       <div className={classes.icon} aria-hidden>
