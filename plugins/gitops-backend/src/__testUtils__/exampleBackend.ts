@@ -7,6 +7,10 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
+import {
+  PermissionsService,
+  ServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { parseAllDocuments } from 'yaml';
 import { gitopsPlugin } from '../plugin';
 
@@ -106,7 +110,11 @@ export async function startExampleBackend(options: {
   knex: Knex;
   entities?: Entity[];
   seedFrom?: string;
-  permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+  /** Every permission allowed or denied, or a permissions service factory. */
+  permission?:
+    | AuthorizeResult.ALLOW
+    | AuthorizeResult.DENY
+    | ServiceFactory<PermissionsService, 'plugin'>;
   extraLocal?: Array<{ name: string; path: string; seedFrom: string }>;
   /** Extra features, e.g. a scheduler the test drives by hand. */
   features?: Parameters<typeof startTestBackend>[0]['features'];
@@ -118,7 +126,7 @@ export async function startExampleBackend(options: {
   const repoDir =
     options.repoDir ??
     join(mkdtempSync(join(tmpdir(), 'shipdeck-it-')), 'manifests.git');
-  const { server } = await startTestBackend({
+  const backend = await startTestBackend({
     features: [
       gitopsPlugin,
       mockServices.rootConfig.factory({
@@ -132,9 +140,11 @@ export async function startExampleBackend(options: {
       catalogServiceMock.factory({
         entities: options.entities ?? exampleEntities(),
       }),
-      mockServices.permissions.factory({
-        result: options.permission ?? AuthorizeResult.ALLOW,
-      }),
+      typeof options.permission === 'object'
+        ? options.permission
+        : mockServices.permissions.factory({
+            result: options.permission ?? AuthorizeResult.ALLOW,
+          }),
       ...(options.features ?? []),
     ],
   });
@@ -142,5 +152,7 @@ export async function startExampleBackend(options: {
     execFileSync('git', ['--git-dir', repoDir, ...args], {
       encoding: 'utf8',
     }).trim();
-  return { server, repoDir, git };
+  // stop: before the test ends, e.g. to drop a database the backend's
+  // scheduler still polls.
+  return { server: backend.server, repoDir, git, stop: () => backend.stop() };
 }
