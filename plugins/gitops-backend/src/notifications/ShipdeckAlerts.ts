@@ -20,6 +20,17 @@ import {
 const ENDED_WITHIN_MS = 24 * 3600_000;
 const LIMIT = 500;
 
+/** What the look reads, and whom it tells through what. */
+export interface AlertDeps {
+  logger: LoggerService;
+  auth: AuthService;
+  catalog: CatalogService;
+  notifications: NotificationService;
+  ledger: NotificationLedger;
+  deployments: DeploymentStore;
+  snapshots: SnapshotStore;
+}
+
 /**
  * Tells an entity's owners, through Backstage's notifications, when a
  * deployment to a protected environment ends degraded or failed, when an
@@ -36,16 +47,7 @@ const LIMIT = 500;
 export class ShipdeckAlerts {
   static fromConfig(
     config: Config,
-    deps: {
-      logger: LoggerService;
-      auth: AuthService;
-      catalog: CatalogService;
-      notifications: NotificationService;
-      ledger: NotificationLedger;
-      deployments: DeploymentStore;
-      snapshots: SnapshotStore;
-      environments: Environment[];
-    },
+    deps: AlertDeps & { environments: Environment[] },
   ): ShipdeckAlerts | undefined {
     const own = config.getOptionalConfig('gitops.notifications');
     if (own?.getOptionalBoolean('enabled') === false) return undefined;
@@ -56,15 +58,7 @@ export class ShipdeckAlerts {
   }
 
   private constructor(
-    private readonly deps: {
-      logger: LoggerService;
-      auth: AuthService;
-      catalog: CatalogService;
-      notifications: NotificationService;
-      ledger: NotificationLedger;
-      deployments: DeploymentStore;
-      snapshots: SnapshotStore;
-    },
+    private readonly deps: AlertDeps,
     private readonly settings: Map<string, AlertSettings>,
   ) {}
 

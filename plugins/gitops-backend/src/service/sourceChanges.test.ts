@@ -130,14 +130,17 @@ describe('DefaultSourceChangesService', () => {
         [shas[1], 'Fix totals', 'Alice Author'],
         [shas[0], 'Add checkout', 'Alice Author'],
       ]);
-      if (source.startsWith('github.com')) {
-        expect(answer.commits[0].url).toBe(
-          `https://github.com/acme/cart/commit/${shas[2]}`,
-        );
-        expect(answer.url).toBe(
-          'https://github.com/acme/cart/compare/v1.0.0...v1.2.0',
-        );
-      }
+      // Links where the host has a web UI: GitHub's; a bare local
+      // repository has none.
+      const github = source.startsWith('github.com');
+      expect([answer.commits[0].url, answer.url]).toEqual(
+        github
+          ? [
+              `https://github.com/acme/cart/commit/${shas[2]}`,
+              'https://github.com/acme/cart/compare/v1.0.0...v1.2.0',
+            ]
+          : [undefined, undefined],
+      );
     },
   );
 
