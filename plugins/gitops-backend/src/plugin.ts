@@ -106,14 +106,7 @@ export const gitopsPlugin = createBackendPlugin({
         });
         // Owners hear of failed deployments, Degraded Applications and
         // pull requests that wait (gitops.notifications).
-        await scheduleShipdeckAlerts({
-          ...deps,
-          services,
-          schedule: scheduleAt(config, 'gitops.notifications.schedule', {
-            frequency: { minutes: 1 },
-            timeout: { minutes: 2 },
-          }),
-        });
+        await scheduleShipdeckAlerts({ ...deps, services });
         // With a webhook secret, GitHub's events (checked by
         // gitopsGitHubWebhooksModule) have the tracker look at once.
         if (config.has('gitops.github.webhookSecret')) {

@@ -2,6 +2,7 @@ import {
   AuthService,
   DatabaseService,
   LoggerService,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
   RootConfigService,
   SchedulerService,
   SchedulerServiceTaskScheduleDefinition,
@@ -29,9 +30,14 @@ export async function scheduleShipdeckAlerts(deps: {
   scheduler: SchedulerService;
   notifications: NotificationService;
   services: Pick<GitopsServices, 'stores' | 'targets'>;
-  schedule: SchedulerServiceTaskScheduleDefinition;
 }): Promise<ShipdeckAlerts | undefined> {
-  const { services } = deps;
+  const { services, config } = deps;
+  const key = 'gitops.notifications.schedule';
+  const schedule: SchedulerServiceTaskScheduleDefinition = config.has(key)
+    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+        config.getConfig(key),
+      )
+    : { frequency: { minutes: 1 }, timeout: { minutes: 2 } };
   const alerts = ShipdeckAlerts.fromConfig(deps.config, {
     logger: deps.logger,
     auth: deps.auth,
@@ -46,7 +52,7 @@ export async function scheduleShipdeckAlerts(deps: {
   await deps.scheduler.scheduleTask({
     id: NOTIFICATION_TASK_ID,
     scope: 'global',
-    ...deps.schedule,
+    ...schedule,
     fn: async () => {
       await alerts.lookAll();
     },
