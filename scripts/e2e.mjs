@@ -462,7 +462,10 @@ main()
     process.stdout.write(`\ne2e: ${checks.length} passed, 0 failed\n`);
     process.exit(0);
   })
-  .catch(() => {
+  .catch(error => {
+    // A failed check has said why; anything before the first (the demo not
+    // starting, chromium missing) says it here.
+    if (!checks.some(c => !c.ok)) log(`✗ ${error?.stack ?? error}`);
     const passed = checks.filter(c => c.ok).length;
     process.stdout.write(
       `\ne2e: ${passed} passed, ${checks.length - passed} failed\n`,
