@@ -272,6 +272,31 @@ async function main() {
       },
     );
 
+    await check('staging then shows it is behind dev', async () => {
+      // The environments answer carries the lag; the page refetches when the
+      // deployment to dev lands.
+      const badges = stage('staging').getByRole('group', {
+        name: 'Lag and drift',
+      });
+      await badges
+        .getByText(
+          new RegExp(
+            `^(\\d+ deployments? behind dev|dev runs ${VERSION_PATTERN})$`,
+          ),
+        )
+        .waitFor({ timeout: 60_000 });
+      const promote = stage('staging').getByRole('button', {
+        name: 'Promote from dev',
+      });
+      if (
+        !/containedPrimary/.test((await promote.getAttribute('class')) ?? '')
+      ) {
+        throw new Error(
+          'Promote from dev is not the primary action of a stage behind dev',
+        );
+      }
+    });
+
     await check('promotes it to staging', async () => {
       await stage('staging')
         .getByRole('button', { name: 'Promote from dev' })
