@@ -79,27 +79,22 @@ async function listen(name: string, emulator: Emulator): Promise<Instance> {
 
 /** Polls the list endpoint until every app is there and Healthy (adopted). */
 async function waitForApps(instance: Instance, expected: number) {
-  const deadline = Date.now() + 300_000;
+  const deadline = Date.now() + 120_000;
   const fields = 'items.metadata.name,items.status.health';
   for (;;) {
-    // A busy emulator may drop a connection while it reconciles: ask again.
-    const body = await fetch(
+    const res = await fetch(
       `${instance.url}/api/v1/applications?fields=${fields}`,
       { headers: { Authorization: `Bearer ${BENCH_TOKEN}` } },
-    )
-      .then(
-        res =>
-          res.json() as Promise<{
-            items?: Array<{ status?: { health?: { status?: string } } }> | null;
-          }>,
-      )
-      .catch(() => ({ items: [] }));
+    );
+    const body = (await res.json()) as {
+      items?: Array<{ status?: { health?: { status?: string } } }> | null;
+    };
     const items = body.items ?? [];
     const healthy = items.filter(i => i.status?.health?.status === 'Healthy');
     if (items.length === expected && healthy.length === expected) return;
     if (Date.now() > deadline) {
       throw new Error(
-        `emulator ${instance.name}: ${healthy.length}/${expected} apps Healthy after 300 s`,
+        `emulator ${instance.name}: ${healthy.length}/${expected} apps Healthy after 120 s`,
       );
     }
     await new Promise(r => setTimeout(r, 200));

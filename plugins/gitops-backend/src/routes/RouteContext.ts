@@ -9,7 +9,6 @@ import {
 import { toError } from '@backstage/errors';
 import { ManifestRepositoryInfo } from '@shipdeck/plugin-gitops-common';
 import { IdempotencyStore } from '../database/IdempotencyStore';
-import { ManifestRepositories } from '../scm/ManifestRepositories';
 import { DeploymentService } from '../service/DeploymentService';
 import { EnvironmentService } from '../service/EnvironmentService';
 import { SyncService } from '../service/SyncService';
@@ -18,6 +17,7 @@ import { OverviewService } from '../service/OverviewService';
 import { MetricsService } from '../service/MetricsService';
 import { PullRequestService } from '../service/PullRequestService';
 import { ManifestPublishService } from '../service/ManifestPublishService';
+import { LocalRepositoryService } from '../service/LocalRepositoryService';
 import { SourceChangesService } from '../service/SourceChangesService';
 import {
   IdempotentDeploymentService,
@@ -34,7 +34,6 @@ export interface RouterOptions {
   deployments: DeploymentService;
   /** Where Idempotency-Keys are claimed (see IdempotentWrites). */
   idempotency: IdempotencyStore;
-  repositories: ManifestRepositories;
   sync: SyncService;
   timeline: TimelineService;
   overview: OverviewService;
@@ -43,6 +42,8 @@ export interface RouterOptions {
   manifests: ManifestPublishService;
   /** Source commits between two versions, for the deploy and promote dialogs. */
   sourceChanges: SourceChangesService;
+  /** Commits, files and pull requests of local manifest repositories. */
+  localRepositories: LocalRepositoryService;
   /** The default manifest repository, for templates (GET /environments). */
   manifestRepository?: ManifestRepositoryInfo;
 }

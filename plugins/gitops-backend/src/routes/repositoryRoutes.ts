@@ -1,5 +1,4 @@
 import express from 'express';
-import { NotFoundError } from '@backstage/errors';
 import { RouteContext } from './RouteContext';
 
 /**
@@ -8,45 +7,36 @@ import { RouteContext } from './RouteContext';
  * requests are merged.
  */
 export function addRepositoryRoutes(router: express.Router, ctx: RouteContext) {
-  const localRepository = (id: string) => {
-    const repo = ctx.repositories.getLocal(id);
-    if (!repo) throw new NotFoundError(`No local manifest repository ${id}`);
-    return repo;
-  };
+  const { localRepositories } = ctx;
 
   router.get('/repositories/:repo/commits/:sha', async (req, res) => {
-    await ctx.credentialsOf(req);
-    const text = await localRepository(req.params.repo).showCommit(
-      req.params.sha,
-    );
-    res.type('text/plain').send(text);
+    const credentials = await ctx.credentialsOf(req);
+    const { repo, sha } = req.params;
+    res
+      .type('text/plain')
+      .send(await localRepositories.showCommit(repo, sha, { credentials }));
   });
 
   // A file on a branch (`?ref=`, default main): what published files link to.
   router.get('/repositories/:repo/files/*', async (req, res) => {
-    await ctx.credentialsOf(req);
-    const repo = localRepository(req.params.repo);
+    const credentials = await ctx.credentialsOf(req);
     const branch = typeof req.query.ref === 'string' ? req.query.ref : 'main';
     const path = (req.params as Record<string, string>)[0];
-    const content = await repo.readFile(await repo.getHead(branch), path);
-    if (content === undefined) {
-      throw new NotFoundError(
-        `${path} does not exist in ${req.params.repo}@${branch}`,
-      );
-    }
-    res.type('text/plain').send(content);
+    res.type('text/plain').send(
+      await localRepositories.readFile(req.params.repo, path, branch, {
+        credentials,
+      }),
+    );
   });
 
   router.get('/repositories/:repo/pulls/:number', async (req, res) => {
-    await ctx.credentialsOf(req);
-    const pulls = await localRepository(req.params.repo).listPullRequests();
-    const pull = pulls.find(p => String(p.number) === req.params.number);
-    if (!pull) {
-      throw new NotFoundError(
-        `No pull request #${req.params.number} in ${req.params.repo}`,
-      );
-    }
-    res.json(pull);
+    const credentials = await ctx.credentialsOf(req);
+    const { repo, number } = req.params;
+    res.json(
+      await localRepositories.getPullRequest(repo, Number(number), {
+        credentials,
+      }),
+    );
   });
 
   // Merging deploys what the pull request carries: authorized per entity

@@ -41,7 +41,7 @@ describe('GitopsClient against openapi.yaml', () => {
       environments: service,
       deployments: service,
       idempotency: service,
-      repositories: service,
+      localRepositories: service,
       sync: service,
       timeline: service,
       overview: service,

@@ -38,7 +38,7 @@ function untouchedServices() {
     environments: service('environments'),
     deployments: service('deployments'),
     idempotency: service('idempotency'),
-    repositories: service('repositories'),
+    localRepositories: service('localRepositories'),
     sync: service('sync'),
     timeline: service('timeline'),
     overview: service('overview'),
