@@ -272,6 +272,31 @@ async function main() {
       },
     );
 
+    await check('staging then shows it is behind dev', async () => {
+      // The environments answer carries the lag; the page refetches when the
+      // deployment to dev lands.
+      const badges = stage('staging').getByRole('group', {
+        name: 'Lag and drift',
+      });
+      await badges
+        .getByText(
+          new RegExp(
+            `^(\\d+ deployments? behind dev|dev runs ${VERSION_PATTERN})$`,
+          ),
+        )
+        .waitFor({ timeout: 60_000 });
+      const promote = stage('staging').getByRole('button', {
+        name: 'Promote from dev',
+      });
+      if (
+        !/containedPrimary/.test((await promote.getAttribute('class')) ?? '')
+      ) {
+        throw new Error(
+          'Promote from dev is not the primary action of a stage behind dev',
+        );
+      }
+    });
+
     await check('promotes it to staging', async () => {
       await stage('staging')
         .getByRole('button', { name: 'Promote from dev' })
@@ -462,7 +487,10 @@ main()
     process.stdout.write(`\ne2e: ${checks.length} passed, 0 failed\n`);
     process.exit(0);
   })
-  .catch(() => {
+  .catch(error => {
+    // A failed check has said why; anything before the first (the demo not
+    // starting, chromium missing) says it here.
+    if (!checks.some(c => !c.ok)) log(`✗ ${error?.stack ?? error}`);
     const passed = checks.filter(c => c.ok).length;
     process.stdout.write(
       `\ne2e: ${passed} passed, ${checks.length - passed} failed\n`,

@@ -79,22 +79,27 @@ async function listen(name: string, emulator: Emulator): Promise<Instance> {
 
 /** Polls the list endpoint until every app is there and Healthy (adopted). */
 async function waitForApps(instance: Instance, expected: number) {
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 300_000;
   const fields = 'items.metadata.name,items.status.health';
   for (;;) {
-    const res = await fetch(
+    // A busy emulator may drop a connection while it reconciles: ask again.
+    const body = await fetch(
       `${instance.url}/api/v1/applications?fields=${fields}`,
       { headers: { Authorization: `Bearer ${BENCH_TOKEN}` } },
-    );
-    const body = (await res.json()) as {
-      items?: Array<{ status?: { health?: { status?: string } } }> | null;
-    };
+    )
+      .then(
+        res =>
+          res.json() as Promise<{
+            items?: Array<{ status?: { health?: { status?: string } } }> | null;
+          }>,
+      )
+      .catch(() => ({ items: [] }));
     const items = body.items ?? [];
     const healthy = items.filter(i => i.status?.health?.status === 'Healthy');
     if (items.length === expected && healthy.length === expected) return;
     if (Date.now() > deadline) {
       throw new Error(
-        `emulator ${instance.name}: ${healthy.length}/${expected} apps Healthy after 120 s`,
+        `emulator ${instance.name}: ${healthy.length}/${expected} apps Healthy after 300 s`,
       );
     }
     await new Promise(r => setTimeout(r, 200));

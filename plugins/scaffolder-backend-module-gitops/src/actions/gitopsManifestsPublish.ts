@@ -47,7 +47,7 @@ export function createGitopsManifestsPublishAction(options: {
             .string()
             .optional()
             .describe(
-              'Manifest repository, e.g. `github.com/acme/deploy` or `local:demo` (default: gitops.manifests.repo)',
+              'Manifest repository, e.g. `github.com/acme/deploy`, `gitlab.example.com/platform/deploy` or `local:demo` (default: gitops.manifests.repo)',
             ),
         branch: z =>
           z
@@ -113,6 +113,10 @@ export function createGitopsManifestsPublishAction(options: {
     },
     async handler(ctx) {
       const ref = parseServiceRef(ctx.input.entityRef);
+      // The file system refuses a NUL with a TypeError, not a reason.
+      if (ctx.input.sourcePath?.includes('\0')) {
+        throw new InputError('sourcePath: must not contain a NUL character');
+      }
       const sourceDir = resolveSafeChildPath(
         ctx.workspacePath,
         ctx.input.sourcePath ?? '.',

@@ -202,6 +202,11 @@ export function renderPathTemplate(
       `${field}: "${template}" must not contain "..": files stay inside targetPath`,
     );
   }
+  // Git's own folder is no place for manifests; the backend refuses to
+  // publish there too.
+  if (rendered.split('/').includes('.git')) {
+    throw new InputError(`${field}: "${template}" must not name a .git folder`);
+  }
   const normalized = posix.normalize(rendered).replace(/\/+$/, '');
   return normalized === '.' ? '' : normalized;
 }
