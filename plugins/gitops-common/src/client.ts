@@ -20,6 +20,7 @@ import {
   MergeOutcome,
   MetricsResponse,
   OverviewFilter,
+  OverviewPage,
   OverviewResponse,
   RolloutAction,
   TimelineChangesQuery,
@@ -125,7 +126,11 @@ export interface GitopsApi {
     entity: EntityRefLike,
     query?: TimelineChangesQuery,
   ): Promise<TimelineChangesResponse>;
-  getOverview(filter?: OverviewFilter): Promise<OverviewResponse>;
+  /** One page of services (the backend's default size without `page`). */
+  getOverview(
+    filter?: OverviewFilter,
+    page?: OverviewPage,
+  ): Promise<OverviewResponse>;
   getMetrics(query?: MetricsQuery): Promise<MetricsResponse>;
 }
 /**
@@ -329,8 +334,11 @@ export class GitopsClient implements GitopsApi {
     );
   }
 
-  async getOverview(filter: OverviewFilter = {}): Promise<OverviewResponse> {
-    return this.#call('GET', `/overview${queryString({ ...filter })}`);
+  async getOverview(
+    filter: OverviewFilter = {},
+    page: OverviewPage = {},
+  ): Promise<OverviewResponse> {
+    return this.#call('GET', `/overview${queryString({ ...filter, ...page })}`);
   }
 
   async getMetrics(query: MetricsQuery = {}): Promise<MetricsResponse> {

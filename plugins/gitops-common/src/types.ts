@@ -393,7 +393,7 @@ export interface OverviewRow {
   order: number;
   status?: EnvironmentStatus;
   statusError?: string;
-  lastDeployment?: DeploymentRecord;
+  lastDeployment?: OverviewDeployment;
   argocdUrl?: string;
   /** Runs another version than the environment it promotes from. */
   lag?: EnvironmentLag;
@@ -402,13 +402,72 @@ export interface OverviewRow {
 }
 
 /**
- * Response of `GET /overview`.
+ * The latest deployment of a target as the overview shows it: who changed
+ * what and when. The backend leaves out its steps (they are on the entity
+ * page), the largest part of a record.
+ *
+ * @public
+ */
+export type OverviewDeployment = Omit<DeploymentRecord, 'steps'> & {
+  steps?: DeploymentRecord['steps'];
+};
+
+/**
+ * Counts over every row that matches the overview's filters, on every page.
+ *
+ * @public
+ */
+export interface OverviewCounts {
+  targets: number;
+  services: number;
+  problems: number;
+  degraded: number;
+  /** No Application seen (and not awaiting review), or health Missing. */
+  missing: number;
+  awaitingReview: number;
+  outOfSync: number;
+  progressing: number;
+  stale: number;
+  bySeverity: Record<OverviewSeverity, number>;
+}
+
+/**
+ * How loudly a target should speak: its colour and its part of the summary bar.
+ *
+ * @public
+ */
+export type OverviewSeverity = 'error' | 'warning' | 'running' | 'ok';
+
+/**
+ * Response of `GET /overview`. Services are paged (`limit`, `offset`), never
+ * split: `rows` holds every matching environment of the page's services.
  *
  * @public
  */
 export interface OverviewResponse {
   rows: OverviewRow[];
   observedAt: string;
+  /** Over every matching row, not only this page's. */
+  summary?: OverviewCounts;
+  /** Where this answer is among the matching services. */
+  page?: {
+    offset: number;
+    limit: number;
+    /** Services that match the filters, on every page. */
+    services: number;
+  };
+  /** Owners and systems of every service the caller may see, for the filter menus. */
+  facets?: { owners: string[]; systems: string[] };
+}
+
+/**
+ * Which services of the overview to answer with.
+ *
+ * @public
+ */
+export interface OverviewPage {
+  offset?: number;
+  limit?: number;
 }
 
 /**

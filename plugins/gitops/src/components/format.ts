@@ -31,7 +31,9 @@ export function ago(iso: string, now = Date.now()): string {
   return 'just now';
 }
 
-export function describeDeployment(record: DeploymentRecord): string {
+export function describeDeployment(
+  record: Pick<DeploymentRecord, 'fromVersion' | 'toVersion' | 'actor'>,
+): string {
   const from = record.fromVersion ? `${record.fromVersion} → ` : '';
   return `${from}${record.toVersion} by ${actorName(record.actor)}`;
 }

@@ -1,9 +1,14 @@
-import { useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { EmptyState, Progress, WarningPanel } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
+import TablePagination from '@material-ui/core/TablePagination';
 import { OverviewSummary } from './OverviewSummary';
-import { OverviewFilter, OverviewRow } from '@shipdeck/plugin-gitops-common';
+import {
+  countOverviewRows,
+  OverviewFilter,
+  OverviewResponse,
+} from '@shipdeck/plugin-gitops-common';
 import { FilterOptions, OverviewFilters } from './OverviewFilters';
 import { OverviewMatrix } from './OverviewMatrix';
 import { environmentColumns, groupByService } from './matrix';
@@ -22,7 +27,7 @@ export const OVERVIEW_POLL_INTERVAL_MS = 15_000;
  * holds the chosen owner, and the select should still offer the others.
  */
 function useFilterOptions(
-  rows: OverviewRow[] | undefined,
+  data: OverviewResponse | undefined,
   filter: OverviewFilter,
   environments: string[],
 ): FilterOptions {
@@ -31,7 +36,14 @@ function useFilterOptions(
     systems: new Set<string>(),
   });
   return useMemo(() => {
-    for (const row of rows ?? []) {
+    // The backend names every owner and system (facets); rows cover older backends.
+    for (const owner of data?.facets?.owners ?? []) {
+      seen.current.owners.add(owner);
+    }
+    for (const system of data?.facets?.systems ?? []) {
+      seen.current.systems.add(system);
+    }
+    for (const row of data?.rows ?? []) {
       if (row.owner) seen.current.owners.add(row.owner);
       if (row.system) seen.current.systems.add(row.system);
     }
@@ -48,7 +60,40 @@ function useFilterOptions(
       systems: sorted(systems),
       environments: [...envs],
     };
-  }, [rows, filter.owner, filter.system, filter.environment, environments]);
+  }, [data, filter.owner, filter.system, filter.environment, environments]);
+}
+
+/**
+ * The first service shown, in the answer's order. Back to the first page
+ * whenever the filters change: the old offset may be past the new end.
+ */
+function useOffset(filter: OverviewFilter) {
+  const [offset, setOffset] = useState(0);
+  const key = JSON.stringify(filter);
+  useEffect(() => setOffset(0), [key]);
+  return [offset, setOffset] as const;
+}
+
+/** Moves between pages of services; shown only when there is more than one. */
+function OverviewPager(props: {
+  page: NonNullable<OverviewResponse['page']>;
+  onOffset: (offset: number) => void;
+}) {
+  const { page, onOffset } = props;
+  if (page.services <= page.limit) return null;
+  return (
+    <TablePagination
+      component="div"
+      count={page.services}
+      page={Math.floor(page.offset / page.limit)}
+      rowsPerPage={page.limit}
+      rowsPerPageOptions={[]}
+      onPageChange={(_, index) => onOffset(index * page.limit)}
+      labelDisplayedRows={({ from, to, count }) =>
+        `Services ${from}–${to} of ${count}`
+      }
+    />
+  );
 }
 
 function NoManagedServices() {
@@ -97,9 +142,11 @@ function NothingMatches(props: {
 export function OverviewContent(props: { pollIntervalMs?: number }) {
   const { pollIntervalMs = OVERVIEW_POLL_INTERVAL_MS } = props;
   const { filter, setFilter, clearFilters } = useOverviewFilters();
+  const [offset, setOffset] = useOffset(filter);
   const { data, current, loading, error, retry } = useOverview(
     filter,
     pollIntervalMs,
+    offset,
   );
   const configured = useConfiguredEnvironments();
   const now = useNow(5_000);
@@ -117,8 +164,12 @@ export function OverviewContent(props: { pollIntervalMs?: number }) {
     [allColumns, filter.environment],
   );
   const services = useMemo(() => groupByService(rows ?? []), [rows]);
+  const counts = useMemo(
+    () => data?.summary ?? countOverviewRows(rows ?? []),
+    [data, rows],
+  );
   const options = useFilterOptions(
-    rows,
+    data,
     filter,
     useMemo(() => allColumns.map(c => c.name), [allColumns]),
   );
@@ -161,7 +212,7 @@ export function OverviewContent(props: { pollIntervalMs?: number }) {
     body = (
       <>
         <OverviewSummary
-          rows={data.rows}
+          counts={counts}
           observedAt={data.observedAt}
           now={now}
           onRefresh={retry}
@@ -173,6 +224,7 @@ export function OverviewContent(props: { pollIntervalMs?: number }) {
           busy={loading}
           cellsFiltered={Boolean(filter.status || filter.changedWithinHours)}
         />
+        {data.page && <OverviewPager page={data.page} onOffset={setOffset} />}
         <DeliveryMetricsStrip
           selection={filter}
           environments={allColumns.map(c => c.name)}

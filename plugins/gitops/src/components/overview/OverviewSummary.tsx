@@ -3,8 +3,8 @@ import IconButton from '@material-ui/core/IconButton';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import RefreshIcon from '@material-ui/icons/Refresh';
-import { isAwaitingReview, OverviewRow } from '@shipdeck/plugin-gitops-common';
-import { isProblem, severity, Severity } from './status';
+import { OverviewCounts } from '@shipdeck/plugin-gitops-common';
+import { Severity } from './status';
 import { shortAgo } from './time';
 
 const useStyles = makeStyles(theme => ({
@@ -31,44 +31,6 @@ const useStyles = makeStyles(theme => ({
 }));
 
 const ORDER: Severity[] = ['error', 'warning', 'running', 'ok'];
-
-export interface OverviewCounts {
-  targets: number;
-  services: number;
-  problems: number;
-  degraded: number;
-  missing: number;
-  awaitingReview: number;
-  outOfSync: number;
-  progressing: number;
-  stale: number;
-  bySeverity: Record<Severity, number>;
-}
-
-export function countRows(rows: OverviewRow[]): OverviewCounts {
-  const bySeverity: Record<Severity, number> = {
-    error: 0,
-    warning: 0,
-    running: 0,
-    ok: 0,
-  };
-  rows.forEach(row => bySeverity[severity(row)]++);
-  return {
-    targets: rows.length,
-    services: new Set(rows.map(r => r.entityRef)).size,
-    problems: rows.filter(isProblem).length,
-    degraded: rows.filter(r => r.status?.health === 'Degraded').length,
-    missing: rows.filter(
-      r =>
-        (!r.status && !isAwaitingReview(r)) || r.status?.health === 'Missing',
-    ).length,
-    awaitingReview: rows.filter(isAwaitingReview).length,
-    outOfSync: rows.filter(r => r.status?.sync === 'OutOfSync').length,
-    progressing: rows.filter(r => r.status?.health === 'Progressing').length,
-    stale: rows.filter(r => r.status?.stale).length,
-    bySeverity,
-  };
-}
 
 const plural = (n: number, one: string, many = `${one}s`) =>
   `${n} ${n === 1 ? one : many}`;
@@ -103,14 +65,14 @@ function breakdown(counts: OverviewCounts): string {
  * targets by state and a refresh button.
  */
 export function OverviewSummary(props: {
-  rows: OverviewRow[];
+  /** Over every matching target, not only the page shown. */
+  counts: OverviewCounts;
   observedAt: string;
   now: number;
   onRefresh: () => void;
 }) {
-  const { rows, observedAt, now, onRefresh } = props;
+  const { counts, observedAt, now, onRefresh } = props;
   const classes = useStyles();
-  const counts = countRows(rows);
   const details = breakdown(counts);
   return (
     <Box className={classes.root}>

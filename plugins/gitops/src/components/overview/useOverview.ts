@@ -23,17 +23,19 @@ function toError(e: unknown): Error {
 }
 
 /**
- * Loads the overview for a filter and keeps it fresh: every `pollIntervalMs`
- * while the tab is visible, and whenever the window regains focus. A failed
- * refresh keeps the last good answer on screen; answers to superseded
- * requests are dropped.
+ * Loads one page of the overview for a filter and keeps it fresh: every
+ * `pollIntervalMs` while the tab is visible, and whenever the window regains
+ * focus. A failed refresh keeps the last good answer on screen; answers to
+ * superseded requests are dropped. `offset` counts services; the first page
+ * is asked for without paging, so the backend picks its size.
  */
 export function useOverview(
   filter: OverviewFilter,
   pollIntervalMs: number,
+  offset = 0,
 ): OverviewState {
   const api = useApi(gitopsApiRef);
-  const key = JSON.stringify(filter);
+  const key = JSON.stringify({ filter, offset });
   const [state, setState] = useState<{
     data?: OverviewResponse;
     dataKey?: string;
@@ -55,7 +57,10 @@ export function useOverview(
       error: s.errorKey === key ? s.error : undefined,
     }));
     try {
-      const data = await api.getOverview(JSON.parse(key));
+      const asked = JSON.parse(key);
+      const data = asked.offset
+        ? await api.getOverview(asked.filter, { offset: asked.offset })
+        : await api.getOverview(asked.filter);
       if (id === latest.current) {
         setState({ data, dataKey: key, loading: false });
       }
