@@ -29,8 +29,6 @@ import { createGitHubRepositoryFactory } from './scm/createGitHubRepositoryFacto
 import { ManifestRepositories } from './scm/ManifestRepositories';
 import { SourceChangesService } from './service/SourceChangesService';
 import { DefaultSourceChangesService } from './service/DefaultSourceChangesService';
-import { DefaultLocalRepositoryService } from './service/DefaultLocalRepositoryService';
-import { LocalRepositoryService } from './service/LocalRepositoryService';
 import { manifestRepositoryInfo } from './scm/manifestRepositoryInfo';
 import { AuthorizedDeploymentService } from './service/AuthorizedDeploymentService';
 import { AuthorizedManifestPublishService } from './service/AuthorizedManifestPublishService';
@@ -123,7 +121,6 @@ export interface GitopsServices {
   overview: OverviewService;
   metrics: MetricsService;
   sourceChanges: SourceChangesService;
-  localRepositories: LocalRepositoryService;
   idempotency: IdempotencyStore;
 }
 
@@ -312,16 +309,16 @@ function createReadServices(core: Core) {
       staleAfterMs,
       pullRequests: stores.pullRequests,
     }),
-    timeline: new TimelineService(
+    timeline: TimelineService.create({
       catalog,
       targets,
       store,
       snapshots,
       refs,
       applicationUrl,
-      stores.pullRequests,
-    ),
-    overview: new OverviewService(
+      pullRequests: stores.pullRequests,
+    }),
+    overview: OverviewService.create({
       catalog,
       targets,
       store,
@@ -329,7 +326,7 @@ function createReadServices(core: Core) {
       staleAfterMs,
       refs,
       applicationUrl,
-    ),
+    }),
     metrics: DefaultMetricsService.create({
       catalog,
       targets,
@@ -342,11 +339,6 @@ function createReadServices(core: Core) {
       sourceVersionTemplate: config.getOptionalString(
         'gitops.sourceVersionTemplate',
       ),
-    }),
-    localRepositories: DefaultLocalRepositoryService.create({
-      catalog,
-      targets,
-      repositories: core.repositories,
     }),
   };
 }

@@ -278,7 +278,8 @@ export class HttpArgoCdClient implements ArgoCdClient {
         name: ref.name,
         appNamespace: ref.namespace || undefined,
         project: ref.project || undefined,
-        // Never a default: auto-synced apps refuse any other revision (facts 1.5).
+        // Never a default: auto-synced apps refuse any other revision
+        // (https://argo-cd.readthedocs.io/en/stable/user-guide/auto_sync/).
         revision: options.revision,
         prune: options.prune,
         dryRun: options.dryRun,
@@ -559,7 +560,9 @@ export class HttpArgoCdClient implements ArgoCdClient {
         );
       }
       if (ref && !ref.project) {
-        // Without a project Argo CD answers 403 for a missing app too (facts 1.1).
+        // Without a project Argo CD answers 403 for a missing app too, so a
+        // token learns nothing of apps it may not see
+        // (https://argo-cd.readthedocs.io/en/stable/operator-manual/rbac/).
         return new NotAllowedError(
           `${prefix}: ${app} was not found or is not permitted to Shipdeck's token (${message}); set argocd/project-name to tell the two apart`,
         );
@@ -617,7 +620,8 @@ function appPath(ref: ArgoAppRef) {
 }
 
 /**
- * The list call's `fields` projection (facts 1.3): paths relative to an
+ * The list call's `fields` projection (`GET /api/v1/applications?fields=`,
+ * https://argo-cd.readthedocs.io/en/stable/developer-guide/api-docs/): paths relative to an
  * Application become `items.`-prefixed. An include list always keeps name
  * and namespace, because apps are keyed by them; a list whose first path
  * starts with `-` drops the paths instead.

@@ -134,7 +134,7 @@ export interface ArgoResourceRef {
 export interface SyncOptions {
   prune?: boolean;
   dryRun?: boolean;
-  /** Omit for auto-synced Applications (see the facts doc, 1.5). */
+  /** Omit for auto-synced Applications (https://argo-cd.readthedocs.io/en/stable/user-guide/auto_sync/). */
   revision?: string;
   resources?: Array<{
     group?: string;

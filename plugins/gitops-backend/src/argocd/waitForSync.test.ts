@@ -4,9 +4,8 @@ import {
   assessDeployment,
   DeploymentExpectation,
   DeploymentState,
-  DeploymentWaitTimeoutError,
-  waitForDeployment,
-} from './waitForSync';
+} from '../service/deploymentProgress';
+import { DeploymentWaitTimeoutError, waitForDeployment } from './waitForSync';
 
 const SHA = 'c'.repeat(40);
 const exactly = (text: string) =>

@@ -5,13 +5,11 @@ import {
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { gitopsSyncPermission } from '@shipdeck/plugin-gitops-common';
 import {
-  ArgoActionTarget,
+  gitopsSyncPermission,
   RolloutAction,
-  SyncRequest,
-  SyncService,
-} from './SyncService';
+} from '@shipdeck/plugin-gitops-common';
+import { ArgoActionTarget, SyncRequest, SyncService } from './SyncService';
 
 type Options = { credentials: BackstageCredentials };
 

@@ -1,6 +1,6 @@
 import { AuthService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import { DeploymentRecord } from '@shipdeck/plugin-gitops-common';
+import { DeploymentRecord, MergeOutcome } from '@shipdeck/plugin-gitops-common';
 import { DeploymentStore } from '../database/DeploymentStore';
 import { ManifestRepositories } from '../scm/ManifestRepositories';
 import { pullRequestNumber } from '../scm/pullRequestNumber';
@@ -12,11 +12,7 @@ import {
 import { TargetResolver } from '../targets/TargetResolver';
 import { actorOf } from './catalogEntities';
 import { commitAuthor } from './deploymentRecords';
-import {
-  MergeOutcome,
-  MergePlan,
-  PullRequestService,
-} from './PullRequestService';
+import { MergePlan, PullRequestService } from './PullRequestService';
 
 type Options = Parameters<PullRequestService['merge']>[1];
 

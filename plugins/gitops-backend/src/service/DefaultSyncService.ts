@@ -3,19 +3,21 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ArgoCdClient, ArgoResourceRef } from '../argocd/types';
-import { assessDeployment, waitForDeployment } from '../argocd/waitForSync';
+import { waitForDeployment } from '../argocd/waitForSync';
+import { assessDeployment } from './deploymentProgress';
 import { TargetResolver } from '../targets/TargetResolver';
 import { ApplicationRefs } from '../snapshots/ApplicationRefs';
 import { readEntity } from './catalogEntities';
+import { RolloutAction } from '@shipdeck/plugin-gitops-common';
 import {
   ArgoActionTarget,
-  RolloutAction,
   SyncOutcome,
   SyncRequest,
   SyncService,
 } from './SyncService';
 
-// Shipdeck's rollout verbs → Argo CD's Rollout resource actions (facts §1.7).
+// Shipdeck's rollout verbs → Argo CD's Rollout resource actions
+// (https://argo-cd.readthedocs.io/en/stable/operator-manual/resource_actions/).
 const ROLLOUT_ACTIONS: Record<RolloutAction, string> = {
   promote: 'resume',
   'promote-full': 'promote-full',

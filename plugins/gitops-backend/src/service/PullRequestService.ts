@@ -2,6 +2,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   DeploymentRecord,
   Environment,
+  MergeOutcome,
   PullRequestInfo,
 } from '@shipdeck/plugin-gitops-common';
 
@@ -13,14 +14,6 @@ export interface MergePlan {
   deployments: DeploymentRecord[];
   /** The environments they deploy to, for the permission each needs. */
   environments: Environment[];
-}
-
-export interface MergeOutcome {
-  message: string;
-  pullRequest: PullRequestInfo;
-  /** The commit the base branch now points at, which Argo CD will sync. */
-  commitSha: string;
-  deployments: DeploymentRecord[];
 }
 
 type Options = { credentials: BackstageCredentials };

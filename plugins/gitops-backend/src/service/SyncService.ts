@@ -1,9 +1,7 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
-import { Environment } from '@shipdeck/plugin-gitops-common';
+import { Environment, RolloutAction } from '@shipdeck/plugin-gitops-common';
 import { ArgoAppRef } from '../argocd/types';
-
-export type RolloutAction = 'promote' | 'promote-full' | 'abort' | 'retry';
 
 export interface SyncRequest {
   prune?: boolean;

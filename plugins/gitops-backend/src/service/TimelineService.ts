@@ -34,7 +34,33 @@ import { waitingPullRequests } from '../pullRequests/waitingPullRequests';
  * deployment's commit links to that deployment). Reads the database only.
  */
 export class TimelineService {
-  constructor(
+  static create(options: {
+    catalog: CatalogService;
+    targets: TargetResolver;
+    store: DeploymentStore;
+    snapshots: SnapshotStore;
+    refs: ApplicationRefs;
+    /** Argo CD's page of an Application; undefined for an unknown instance. */
+    applicationUrl: (ref: {
+      instance: string;
+      name: string;
+      namespace?: string;
+    }) => string | undefined;
+    /** Review and checks of the pull requests records wait for. */
+    pullRequests?: PullRequestStore;
+  }): TimelineService {
+    return new TimelineService(
+      options.catalog,
+      options.targets,
+      options.store,
+      options.snapshots,
+      options.refs,
+      options.applicationUrl,
+      options.pullRequests,
+    );
+  }
+
+  private constructor(
     private readonly catalog: CatalogService,
     private readonly targets: TargetResolver,
     private readonly store: DeploymentStore,

@@ -2,9 +2,8 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { DeploymentRecord } from '@shipdeck/plugin-gitops-common';
 import { DeploymentStore } from '../database/DeploymentStore';
 import { ArgoApplication, ArgoAppRef, ArgoCdClient } from '../argocd/types';
-import { assessDeployment } from '../argocd/waitForSync';
+import { DeploymentProgressTracker } from '../service/DeploymentProgressTracker';
 import {
-  appKey,
   appKeyString,
   AppSnapshot,
   DEFAULT_APP_NAMESPACE,
@@ -13,12 +12,12 @@ import {
 import { AppEvent, changedEnough, eventsBetween } from './timelineEvents';
 import {
   DeploymentNotifier,
-  signalOf,
   silentNotifier,
 } from '../signals/DeploymentNotifier';
 
 /**
- * The list projection Shipdeck asks for (Argo CD's allow-list, facts §1.3):
+ * The list projection Shipdeck asks for (the `fields` parameter of
+ * `GET /api/v1/applications`, https://argo-cd.readthedocs.io/en/stable/developer-guide/api-docs/):
  * enough for status pages. History, reconciledAt and operation messages are
  * not listable, so apps that changed (or carry a deployment in flight) are
  * fetched whole, and so is every app once, when first seen, to import its
@@ -41,13 +40,6 @@ export const LIST_FIELDS = [
 ];
 
 const FULL_GET_CONCURRENCY = 8;
-
-// Final rollout states end the record; the others keep it syncing.
-const RECORD_STATUS: Partial<Record<string, DeploymentRecord['status']>> = {
-  healthy: 'healthy',
-  degraded: 'degraded',
-  failed: 'failed',
-};
 
 const namespaceOf = (app: ArgoApplication) =>
   app.metadata.namespace ?? DEFAULT_APP_NAMESPACE;
@@ -90,14 +82,22 @@ export class SnapshotRefresher {
     private readonly deployments: DeploymentStore,
     private readonly logger: LoggerService,
     private readonly notifier: DeploymentNotifier = silentNotifier,
-  ) {}
+  ) {
+    this.#progress = new DeploymentProgressTracker({
+      snapshots,
+      deployments,
+      notifier,
+    });
+  }
+
+  readonly #progress: DeploymentProgressTracker;
 
   async refreshAll(): Promise<void> {
     const inFlight = await this.deployments.listInFlight({ limit: 500 });
     await Promise.all(
       this.client.instances().map(i => this.refreshInstance(i, inFlight)),
     );
-    await this.advanceDeployments(inFlight);
+    await this.#progress.advance(inFlight);
   }
 
   async refreshInstance(
@@ -205,50 +205,6 @@ export class SnapshotRefresher {
   }
 
   /**
-   * Moves in-flight deployment records along committed → syncing → synced →
-   * healthy / degraded / failed, as the snapshot shows their commit rolling
-   * out. Only the newest record of a target is followed; older ones were
-   * overtaken by it.
-   */
-  async advanceDeployments(inFlight: DeploymentRecord[]): Promise<void> {
-    const newest = new Map<string, DeploymentRecord>();
-    for (const record of inFlight) {
-      const target = `${record.entityRef}|${record.environment}`;
-      const current = newest.get(target);
-      if (!current || current.createdAt < record.createdAt) {
-        if (current) await this.#supersede(current, record);
-        newest.set(target, record);
-      } else {
-        await this.#supersede(record, current);
-      }
-    }
-    const keys = [...newest.values()].map(r => appKey(r.argocd!));
-    const apps = new Map(
-      (await this.snapshots.getMany(keys)).map(s => [
-        appKeyString(s),
-        s.application,
-      ]),
-    );
-    for (const record of newest.values()) {
-      const app = apps.get(appKeyString(record.argocd!));
-      if (!app) continue;
-      const { state, reason } = assessDeployment(app, {
-        revision: record.commitSha,
-        startedAfter: record.createdAt,
-      });
-      const last = record.steps[record.steps.length - 1]?.name;
-      if (state === 'pending' || state === last) continue;
-      const status = RECORD_STATUS[state] ?? 'syncing';
-      await this.deployments.addStep(
-        record.id,
-        { name: state, at: new Date().toISOString(), message: reason },
-        { status },
-      );
-      await this.notifier.notify([signalOf({ ...record, status })]);
-    }
-  }
-
-  /**
    * Health and sync changes of Applications that Shipdeck deployed: their
    * entity pages show that state, so they refetch. Applications no record
    * names are nobody's page Shipdeck knows of.
@@ -273,18 +229,5 @@ export class SnapshotRefresher {
     } catch (error) {
       this.logger.warn(`Could not tell pages about Argo CD changes: ${error}`);
     }
-  }
-
-  async #supersede(older: DeploymentRecord, newer: DeploymentRecord) {
-    await this.deployments.addStep(
-      older.id,
-      {
-        name: 'superseded',
-        at: new Date().toISOString(),
-        message: `Overtaken by deployment ${newer.id} (${newer.toVersion})`,
-      },
-      { status: 'superseded' },
-    );
-    await this.notifier.notify([signalOf({ ...older, status: 'superseded' })]);
   }
 }
