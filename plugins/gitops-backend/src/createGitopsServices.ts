@@ -29,6 +29,8 @@ import { createGitHubRepositoryFactory } from './scm/createGitHubRepositoryFacto
 import { ManifestRepositories } from './scm/ManifestRepositories';
 import { SourceChangesService } from './service/SourceChangesService';
 import { DefaultSourceChangesService } from './service/DefaultSourceChangesService';
+import { DefaultLocalRepositoryService } from './service/DefaultLocalRepositoryService';
+import { LocalRepositoryService } from './service/LocalRepositoryService';
 import { manifestRepositoryInfo } from './scm/manifestRepositoryInfo';
 import { AuthorizedDeploymentService } from './service/AuthorizedDeploymentService';
 import { AuthorizedManifestPublishService } from './service/AuthorizedManifestPublishService';
@@ -121,6 +123,7 @@ export interface GitopsServices {
   overview: OverviewService;
   metrics: MetricsService;
   sourceChanges: SourceChangesService;
+  localRepositories: LocalRepositoryService;
   idempotency: IdempotencyStore;
 }
 
@@ -339,6 +342,11 @@ function createReadServices(core: Core) {
       sourceVersionTemplate: config.getOptionalString(
         'gitops.sourceVersionTemplate',
       ),
+    }),
+    localRepositories: DefaultLocalRepositoryService.create({
+      catalog,
+      targets,
+      repositories: core.repositories,
     }),
   };
 }

@@ -1,8 +1,15 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   assessLag,
+  countOverviewRows,
+  DeploymentRecord,
+  OverviewDeployment,
   OverviewResponse,
   OverviewRow,
   isOverviewProblem,
@@ -12,6 +19,7 @@ import { appKey, appKeyString, SnapshotStore } from '../database/SnapshotStore';
 import { environmentStatus } from '../snapshots/environmentStatus';
 import { TargetResolver } from '../targets/TargetResolver';
 import { ApplicationRefs } from '../snapshots/ApplicationRefs';
+import { pageLimit, pageOffset } from './pageLimit';
 
 export interface OverviewQuery {
   owner?: string;
@@ -23,7 +31,18 @@ export interface OverviewQuery {
    */
   status?: 'all' | 'problems' | 'healthy' | 'behind' | 'drifted';
   changedWithinHours?: number;
+  /** Services per answer (each with all its matching environments). */
+  limit?: number;
+  /** Services to skip, in the answer's order. */
+  offset?: number;
 }
+
+/**
+ * Services per answer when the caller does not say: 100 services × 3
+ * environments keep the answer near 150 kB whatever the size of the fleet
+ * (2,000 targets in one answer were 850 kB).
+ */
+export const OVERVIEW_PAGE_SIZE = 100;
 
 // Worst first: what on-call should look at comes on top.
 const HEALTH_RANK: Record<string, number> = {
@@ -133,9 +152,7 @@ export class OverviewService {
       return {
         entityRef: target.entityRef,
         title: entity.metadata.title ?? entity.metadata.name,
-        owner:
-          relationTargets(entity, 'ownedBy')[0] ??
-          (entity.spec?.owner as string | undefined),
+        owner: ownerOf(entity),
         system: entity.spec?.system as string | undefined,
         environment: target.environment.name,
         order: target.environment.order,
@@ -157,7 +174,7 @@ export class OverviewService {
                   ? 'Not in Argo CD yet: it arrives with its pull request'
                   : `Not seen in Argo CD instance ${target.argocd.instance}`,
             }),
-        ...(last ? { lastDeployment: last } : {}),
+        ...(last ? { lastDeployment: withoutSteps(last) } : {}),
         argocdUrl: this.applicationUrl(target.argocd),
       };
     });
@@ -186,7 +203,17 @@ export class OverviewService {
         a.title.localeCompare(b.title) ||
         a.order - b.order,
     );
-    return { rows, observedAt: new Date(now).toISOString() };
+    const services = servicesInOrder(rows);
+    const offset = pageOffset(query.offset);
+    const limit = pageLimit(query.limit, OVERVIEW_PAGE_SIZE, 1000);
+    const onPage = new Set(services.slice(offset, offset + limit));
+    return {
+      rows: rows.filter(r => onPage.has(r.entityRef)),
+      observedAt: new Date(now).toISOString(),
+      summary: countOverviewRows(rows),
+      page: { offset, limit, services: services.length },
+      facets: facetsOf(entities),
+    };
   }
 }
 
@@ -222,6 +249,54 @@ function withLag(
     }
   }
   return result;
+}
+
+/**
+ * Services in the order the page lists them: every service with a problem
+ * ahead of the others, otherwise in the order of their first (worst) row.
+ * Pages hold whole services, so a service's environments are never split.
+ */
+function servicesInOrder(rows: OverviewRow[]): string[] {
+  const withProblems = new Set<string>();
+  const all = new Set<string>();
+  for (const row of rows) {
+    all.add(row.entityRef);
+    if (isProblem(row)) withProblems.add(row.entityRef);
+  }
+  return [
+    ...[...all].filter(s => withProblems.has(s)),
+    ...[...all].filter(s => !withProblems.has(s)),
+  ];
+}
+
+/** Owners and systems of every service the caller may see, for the filter menus. */
+function facetsOf(entities: Entity[]) {
+  const owners = new Set<string>();
+  const systems = new Set<string>();
+  for (const entity of entities) {
+    const owner = ownerOf(entity);
+    if (owner) owners.add(owner);
+    if (typeof entity.spec?.system === 'string')
+      systems.add(entity.spec.system);
+  }
+  const sorted = (values: Set<string>) =>
+    [...values].sort((a, b) => a.localeCompare(b));
+  return { owners: sorted(owners), systems: sorted(systems) };
+}
+
+/** The record without its steps: the cell shows who changed what, when; the steps are on the entity page. */
+function withoutSteps({
+  steps: _,
+  ...record
+}: DeploymentRecord): OverviewDeployment {
+  return record;
+}
+
+function ownerOf(entity: Entity): string | undefined {
+  return (
+    relationTargets(entity, 'ownedBy')[0] ??
+    (entity.spec?.owner as string | undefined)
+  );
 }
 
 function relationTargets(
