@@ -29,6 +29,12 @@ import { PullRequestStore } from '../database/PullRequestStore';
 import { waitingPullRequests } from '../pullRequests/waitingPullRequests';
 
 /**
+ * Argo CD events read per page on each side of `before`: a change has a
+ * handful (about seven for a rollout), so a page of 25 fits many times over.
+ */
+const EVENT_BUDGET = 500;
+
+/**
  * An entity's timeline: Shipdeck's deployment records merged with what Argo
  * CD did, newest first, correlated by revision (a sync or history entry at a
  * deployment's commit links to that deployment). Reads the database only.
@@ -297,12 +303,6 @@ export class TimelineService {
 }
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
-/**
- * Argo CD events read per page on each side of `before`: a change has a
- * handful (about seven for a rollout), so a page of 25 fits many times over.
- */
-const EVENT_BUDGET = 500;
 
 const short = (sha?: string) => (sha ? sha.slice(0, 7) : 'unknown');
 
