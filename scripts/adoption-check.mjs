@@ -69,6 +69,15 @@ const READMES = [
   'plugins/scaffolder-backend-module-gitops/README.md',
   'plugins/gitops/README.md',
 ];
+// create-app seeds yarn.lock from Backstage's seed file on GitHub, which
+// locks releases known to break against the template; it is unreachable
+// here. Without it plugin-signals-backend resolves to 0.3.21, which needs an
+// httpRouter with addWebSocketHandler that the template's backend-defaults
+// (^0.18) lacks, and the stock backend does not start. Pinned to the version
+// this repo's lockfile runs. (Seeding with this repo's whole lockfile instead
+// mixes frontend versions: the new frontend system's nav then fails with
+// "App context is not available".)
+const SEED_PINS = { '@backstage/plugin-signals-backend': '0.3.19' };
 const STAGES = ['create', 'readme', 'tsc', 'build', 'start'];
 
 const { values: args } = parseArgs({
@@ -246,13 +255,6 @@ function createFromTemplate(pass) {
   if (pass === 'new') {
     rmSync(app, { recursive: true, force: true });
     cpSync(target, app, { recursive: true });
-    // create-app seeds yarn.lock from Backstage's seed file on GitHub, which
-    // locks releases known to break against the template (unreachable here:
-    // without it, e.g. plugin-signals-backend 0.3.21 needs a newer
-    // backend-defaults than ^0.18 gives, and the backend does not start).
-    // This repo's lockfile stands in: the same Backstage release, known to
-    // work here; ranges it does not lock resolve as usual.
-    cpSync(join(root, 'yarn.lock'), join(app, 'yarn.lock'));
   } else {
     // Same folder, so the first pass's install is reused: the legacy
     // template's files replace the new one's (the backend is the same).
@@ -294,6 +296,7 @@ function applyRegistryConstraints() {
   manifest.resolutions = {
     ...repo.resolutions,
     ...manifest.resolutions,
+    ...SEED_PINS,
     ...shipdeck,
   };
   // As in this repo, plus tree-sitter's native parsers (swagger-ui's, in the
