@@ -2,7 +2,7 @@ import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { startGitHubBackend } from '../__testUtils__/githubBackend';
 import { HandDrivenScheduler } from '../__testUtils__/handDrivenScheduler';
-import { refsOf } from './stateFingerprint';
+import { refsOf } from './__testUtils__/stateFingerprint';
 
 jest.setTimeout(120_000);
 

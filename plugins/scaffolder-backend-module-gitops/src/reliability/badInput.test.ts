@@ -11,7 +11,7 @@ import { validate } from 'jsonschema';
 import knexFactory from 'knex';
 // The gitops backend's demo setup and state fingerprints, to prove the
 // refused actions wrote nothing; tests only.
-/* eslint-disable @backstage/no-forbidden-package-imports */
+/* eslint-disable @backstage/no-forbidden-package-imports, @backstage/no-mixed-plugin-imports */
 import {
   exampleConfig,
   exampleEntities,
@@ -19,12 +19,12 @@ import {
 import {
   malformedVersion,
   YAML_BOMB,
-} from '@shipdeck/plugin-gitops-backend/src/reliability/badInputs';
+} from '@shipdeck/plugin-gitops-backend/src/reliability/__testUtils__/badInputs';
 import {
   databaseFingerprint,
   refsOf,
-} from '@shipdeck/plugin-gitops-backend/src/reliability/stateFingerprint';
-/* eslint-enable @backstage/no-forbidden-package-imports */
+} from '@shipdeck/plugin-gitops-backend/src/reliability/__testUtils__/stateFingerprint';
+/* eslint-enable @backstage/no-forbidden-package-imports, @backstage/no-mixed-plugin-imports */
 import { execFileSync } from 'node:child_process';
 import { runAction, startGitopsBackend } from '../__testUtils__/gitopsBackend';
 import { scaffolderModuleGitops } from '../module';

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Entity } from '@backstage/catalog-model';
 import { Knex } from 'knex';
-import { HandDrivenScheduler } from '../__testUtils__/handDrivenScheduler';
+import { HandDrivenScheduler } from '../../__testUtils__/handDrivenScheduler';
 import {
   exampleEntities,
   examplesDir,
   startExampleBackend,
-} from '../__testUtils__/exampleBackend';
+} from '../../__testUtils__/exampleBackend';
 import { YAML_BOMB } from './badInputs';
 
 /** The Argo CD token the sweep's backend is configured with; no answer may carry it. */

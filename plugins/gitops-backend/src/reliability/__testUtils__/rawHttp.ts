@@ -25,12 +25,12 @@ export function rawClient(server: Server) {
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
   const send = (req: RawRequest) =>
     new Promise<RawResponse>((resolve, reject) => {
-      const body =
-        req.body === undefined
-          ? undefined
-          : Buffer.isBuffer(req.body)
+      let body: Buffer | undefined;
+      if (req.body !== undefined) {
+        body = Buffer.isBuffer(req.body)
           ? req.body
           : Buffer.from(req.body, 'utf8');
+      }
       const outgoing = request(
         {
           host: '127.0.0.1',
