@@ -7,6 +7,8 @@
  *   2. 50 single-service deployments sent at once to one branch, through one
  *      backend and through two (replicas): calls, wall time, retries.
  *   3. Edit throughput of each manifest write strategy on the demo's files.
+ *   GitLab's calls for the same releases (and by merge request) and the
+ *   same 50 concurrent deployments print between 2 and 3 (GitLab stand-in).
  *
  * Run: eval "$(./shipdeck env)" && yarn bench:write-path
  */
@@ -23,6 +25,7 @@ import { createGitopsServices } from '../plugins/gitops-backend/src/createGitops
 import { syntheticServices } from '../plugins/gitops-backend/src/__testUtils__/syntheticServices';
 import { filesOf } from '../plugins/gitops-backend/src/__testUtils__/githubBackend';
 import { machine, table } from './lib/report';
+import { gitlabWritePath } from './lib/gitlabWritePath';
 import { benchDatabase } from './lib/database';
 import { auth, inMemoryCatalog, logger, permissions } from './lib/standIns';
 
@@ -267,6 +270,9 @@ async function main() {
     ],
     concurrent,
   );
+
+  // GitLab's figures, next to GitHub's (bench/lib/gitlabWritePath.ts).
+  await gitlabWritePath();
 
   const manifests = resolve(__dirname, '../examples/manifests');
   const read = (p: string) => readFileSync(join(manifests, p), 'utf8');

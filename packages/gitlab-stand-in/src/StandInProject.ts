@@ -1,4 +1,6 @@
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { git, GitError, listTree, readRef } from '@shipdeck/github-stand-in';
 
 /** A merge request as the stand-in keeps it. */
@@ -150,44 +152,44 @@ export class StandInProject {
       const env = { GIT_INDEX_FILE: index };
       try {
         await git(this.dir, ['read-tree', start], { env });
-        const records: string[] = [];
+        const paths = options.actions.map(a => a.file_path);
+        const files = await this.#blobPaths(start, paths);
         for (const action of options.actions) {
-          const path = action.file_path;
-          const present = (await this.#entry(start, path))?.type === 'blob';
+          const present = files.has(action.file_path);
           if (action.action === 'create' && present) {
             throw new CommitRefused('A file with this name already exists');
           }
           if (action.action !== 'create' && !present) {
             throw new CommitRefused("A file with this name doesn't exist");
           }
-          if (action.action !== 'create' && action.last_commit_id) {
-            // Files::BaseService#file_has_changed?: the path's last commit
-            // on the start branch against its last commit as of the given id.
-            const onBranch = startBranch
-              ? await this.lastCommitFor(start, path)
-              : undefined;
-            const asOf = await this.lastCommitFor(action.last_commit_id, path);
-            if (onBranch && asOf && onBranch !== asOf) {
-              throw new CommitRefused(
-                `The file has changed since you started editing it: ${path}`,
-              );
-            }
-          }
-          if (action.action === 'delete') {
-            records.push(`0 ${'0'.repeat(40)}\t${path}`);
-            continue;
-          }
-          const content =
-            action.encoding === 'base64'
-              ? Buffer.from(action.content ?? '', 'base64')
-              : action.content ?? '';
-          const blob = (
-            await git(this.dir, ['hash-object', '-w', '--stdin'], {
-              input: content,
-            })
-          ).trim();
-          records.push(`100644 ${blob}\t${path}`);
         }
+        if (startBranch) {
+          const changed = await this.#changedSince(
+            start,
+            options.actions.filter(
+              a => a.action !== 'create' && a.last_commit_id,
+            ),
+          );
+          if (changed) {
+            throw new CommitRefused(
+              `The file has changed since you started editing it: ${changed}`,
+            );
+          }
+        }
+        const written = options.actions.filter(a => a.action !== 'delete');
+        const blobs = await this.#writeBlobs(
+          written.map(a =>
+            a.encoding === 'base64'
+              ? Buffer.from(a.content ?? '', 'base64')
+              : Buffer.from(a.content ?? '', 'utf8'),
+          ),
+        );
+        const records = [
+          ...written.map((a, i) => `100644 ${blobs[i]}\t${a.file_path}`),
+          ...options.actions
+            .filter(a => a.action === 'delete')
+            .map(a => `0 ${'0'.repeat(40)}\t${a.file_path}`),
+        ];
         await git(this.dir, ['update-index', '-z', '--index-info'], {
           env,
           input: `${records.join('\0')}\0`,
@@ -217,6 +219,95 @@ export class StandInProject {
         await rm(index, { force: true });
       }
     });
+  }
+
+  /** Which of `paths` are files at `commit` (one `git ls-tree`). */
+  async #blobPaths(commit: string, paths: string[]): Promise<Set<string>> {
+    const out = await git(this.dir, ['ls-tree', '-z', commit, '--', ...paths]);
+    return new Set(
+      out
+        .split('\0')
+        .filter(line => line.split(/\s+/)[1] === 'blob')
+        .map(line => line.slice(line.indexOf('\t') + 1)),
+    );
+  }
+
+  /**
+   * The first path GitLab would call changed since its action's
+   * `last_commit_id` (Files::BaseService#file_has_changed?: the path's last
+   * commit on the branch differs from its last commit as of that id). For
+   * an id the branch descends from, that is a commit since the id touching
+   * the path: one `git log` per id rather than two per path.
+   */
+  async #changedSince(
+    start: string,
+    actions: CommitAction[],
+  ): Promise<string | undefined> {
+    const byId = new Map<string, string[]>();
+    for (const a of actions) {
+      byId.set(a.last_commit_id!, [
+        ...(byId.get(a.last_commit_id!) ?? []),
+        a.file_path,
+      ]);
+    }
+    for (const [id, paths] of byId) {
+      const since = await this.resolve(id);
+      if (since === start) continue;
+      const descends =
+        since &&
+        (await git(this.dir, ['merge-base', '--is-ancestor', since, start])
+          .then(() => true)
+          .catch(() => false));
+      if (descends) {
+        const touched = new Set(
+          (
+            await git(this.dir, [
+              'log',
+              '--format=',
+              '--name-only',
+              `${since}..${start}`,
+              '--',
+              ...paths,
+            ])
+          )
+            .split('\n')
+            .filter(Boolean),
+        );
+        const changed = paths.find(p => touched.has(p));
+        if (changed) return changed;
+        continue;
+      }
+      for (const path of paths) {
+        const onBranch = await this.lastCommitFor(start, path);
+        const asOf = await this.lastCommitFor(id, path);
+        if (onBranch && asOf && onBranch !== asOf) return path;
+      }
+    }
+    return undefined;
+  }
+
+  /** Writes blobs in one `git hash-object` and returns their ids, in order. */
+  async #writeBlobs(contents: Buffer[]): Promise<string[]> {
+    if (!contents.length) return [];
+    const dir = await mkdtemp(join(tmpdir(), 'gitlab-stand-in-blobs-'));
+    try {
+      const files = await Promise.all(
+        contents.map(async (content, i) => {
+          const file = join(dir, String(i));
+          await writeFile(file, content);
+          return file;
+        }),
+      );
+      return (
+        await git(this.dir, ['hash-object', '-w', '--stdin-paths'], {
+          input: files.join('\n'),
+        })
+      )
+        .trim()
+        .split('\n');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   /** The merge request's source head, kept current while it is open. */

@@ -18,6 +18,9 @@ const contract: OpenApiDocument = JSON.parse(
   ),
 );
 
+// Dozens of git commands per request in the stand-in: slow on busy cores.
+jest.setTimeout(120_000);
+
 const project = 'shop/platform/deploy';
 const failureStatus = (error: unknown) =>
   (error as { cause?: { response?: Response } }).cause?.response?.status;

@@ -51,7 +51,7 @@ export function createGitopsEnvironmentsListAction(options: {
             .string()
             .optional()
             .describe(
-              'The default manifest repository (gitops.manifests.repo), e.g. github.com/acme/deploy or local:demo, for gitops:manifests:publish',
+              'The default manifest repository (gitops.manifests.repo), e.g. github.com/acme/deploy, gitlab.example.com/platform/deploy or local:demo, for gitops:manifests:publish',
             ),
         branch: z =>
           z

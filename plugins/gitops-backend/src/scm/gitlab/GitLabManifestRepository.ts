@@ -19,6 +19,8 @@ import { mergeRequestObservation } from './gitlabMergeRequest';
 
 /** Files looked up per GraphQL query (GitLab caps a query's complexity). */
 const FILES_PER_QUERY = 100;
+/** Attempts of a GraphQL read that got no answer. */
+const GRAPHQL_TRIES = 3;
 /** Commits whose file existence is remembered (for create or update actions). */
 const KNOWN_COMMITS = 200;
 
@@ -241,16 +243,9 @@ export class GitLabManifestRepository implements ManifestRepository {
     const action = `reading ${paths.length} file(s) at ${commit}`;
     let answer: BlobsAnswer;
     try {
-      const response = await fetch(this.#graphqlUrl, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${await this.#token()}`,
-        },
-        body: JSON.stringify({
-          query: READ_FILES_QUERY,
-          variables: { project: this.#project, ref: commit, paths },
-        }),
+      const response = await this.#postGraphql({
+        query: READ_FILES_QUERY,
+        variables: { project: this.#project, ref: commit, paths },
       });
       if (!response.ok) {
         throw Object.assign(new Error(`HTTP ${response.status}`), {
@@ -285,6 +280,29 @@ export class GitLabManifestRepository implements ManifestRepository {
       paths.map(path => [path, found.has(path)]),
     );
     return found;
+  }
+
+  /**
+   * POSTs a GraphQL query. A read, so a request that got no answer at all
+   * (connection refused or reset) is sent again, up to {@link GRAPHQL_TRIES}
+   * times, as gitbeaker does for REST.
+   */
+  async #postGraphql(body: object): Promise<Response> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fetch(this.#graphqlUrl, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${await this.#token()}`,
+          },
+          body: JSON.stringify(body),
+        });
+      } catch (error) {
+        if (attempt >= GRAPHQL_TRIES) throw error;
+        await new Promise(r => setTimeout(r, 100 * 2 ** attempt));
+      }
+    }
   }
 
   #remember(commit: string, entries: Array<[string, boolean]>) {

@@ -70,10 +70,15 @@ export function mapGitLabError(
   }
   const context = `GitLab ${id}: ${action} failed`;
   if (!failure) {
-    return error instanceof Error
+    // No HTTP answer (fetch's TypeError, which may come from another realm
+    // and so not be an instance of this one's Error).
+    return error instanceof Error ||
+      typeof (error as Error)?.message === 'string'
       ? new ServiceUnavailableError(
-          `${context}; GitLab could not be reached: ${error.message}`,
-          error,
+          `${context}; GitLab could not be reached: ${
+            (error as Error).message
+          }`,
+          error as Error,
         )
       : new Error(`${context}: ${String(error)}`);
   }
