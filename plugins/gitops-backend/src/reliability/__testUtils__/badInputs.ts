@@ -503,7 +503,9 @@ const badQueries: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
   ),
   overview: fc.oneof(
     fc.record({
-      status: text.filter(s => !['all', 'problems', 'healthy', 'behind', 'drifted'].includes(s)),
+      status: text.filter(
+        s => !['all', 'problems', 'healthy', 'behind', 'drifted'].includes(s),
+      ),
     }),
     fc.record({
       changedWithinHours: fc.constantFrom('-1', '721', 'abc', '1e9'),
