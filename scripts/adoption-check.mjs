@@ -222,7 +222,9 @@ function checkPacks(out) {
       if (typeof target === 'string') entries.push(target);
       else entries.push(...Object.values(target));
     }
-    for (const entry of entries) {
+    // Export conditions may carry metadata, not paths (backstage-cli adds
+    // `"backstage": "@backstage/FrontendPlugin"` to a frontend plugin's ./alpha).
+    for (const entry of entries.filter(e => e.startsWith('./'))) {
       if (!listing.includes(`package/${entry.replace(/^\.\//, '')}`)) {
         problems.push(`${entry} is not in the archive`);
       }

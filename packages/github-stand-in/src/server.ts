@@ -778,6 +778,8 @@ export function createGitHubStandIn(
     }),
   );
 
+  addCompareRoute({ app, R, route });
+
   addReviewAndCheckRoutes({
     app,
     R,
@@ -786,8 +788,6 @@ export function createGitHubStandIn(
     renderPull,
     conditional,
     user,
-  addCompareRoute({ app, R, route });
-
     deliver,
   });
 

@@ -133,6 +133,7 @@ export interface GitopsApi {
   ): Promise<OverviewResponse>;
   getMetrics(query?: MetricsQuery): Promise<MetricsResponse>;
 }
+
 /**
  * What `GET /metrics` covers: one entity, or every entity the caller may see
  * narrowed like the overview (owner, system, environment).

@@ -49,8 +49,8 @@ export function EnvironmentStage(props: {
   const { environment, manifest, argocd, lastDeployment, status } = props.item;
   const pending = props.item.pendingPullRequest;
   const classes = useStyles();
-  const problem =
   const terms = useChangeRequestTerms();
+  const problem =
     (status && (PROBLEM_HEALTH.has(status.health) || status.stale)) ||
     (!status && props.item.statusError);
   return (
