@@ -2,12 +2,14 @@ import {
   coreServices,
   createBackendPlugin,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  LoggerService,
   RootConfigService,
+  SchedulerService,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { EventsService, eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { gitopsPermissions } from '@shipdeck/plugin-gitops-common';
 import { createGitopsServices } from './createGitopsServices';
@@ -39,6 +41,69 @@ function scheduleAt(
         config.getConfig(key),
       )
     : fallback;
+}
+
+type GitopsServices = Awaited<ReturnType<typeof createGitopsServices>>;
+
+/** The two global tasks: the Argo CD snapshot and the pull request look. */
+async function scheduleGitopsTasks(options: {
+  config: RootConfigService;
+  scheduler: SchedulerService;
+  services: GitopsServices;
+}) {
+  const { config, scheduler, services } = options;
+  // Once per interval across all replicas; page views read what it stores.
+  await scheduler.scheduleTask({
+    id: SNAPSHOT_TASK_ID,
+    scope: 'global',
+    ...scheduleAt(config, 'gitops.schedule', {
+      frequency: { seconds: 30 },
+      timeout: { minutes: 2 },
+    }),
+    fn: () => services.refresher.refreshAll(),
+  });
+  // Pull requests are merged or closed on GitHub (or by plain git in a
+  // local repository) as often as through Shipdeck: look at the awaited
+  // ones once per interval across all replicas, and when a webhook says one
+  // changed.
+  await scheduler.scheduleTask({
+    id: PULL_REQUEST_TASK_ID,
+    scope: 'global',
+    ...scheduleAt(config, 'gitops.pullRequests.schedule', {
+      frequency: { minutes: 1 },
+      timeout: { minutes: 2 },
+    }),
+    fn: () => services.tracker.lookAll(),
+  });
+}
+
+/**
+ * With a webhook secret, GitHub's events (checked by
+ * gitopsGitHubWebhooksModule) and GitLab's merge request and pipeline events
+ * (gitopsGitLabWebhooksModule) have the tracker look at once.
+ */
+async function subscribeToWebhooks(options: {
+  config: RootConfigService;
+  events: EventsService;
+  logger: LoggerService;
+  services: GitopsServices;
+}) {
+  const { config, events, logger, services } = options;
+  const watch = {
+    tracker: services.tracker,
+    pullRequests: services.stores.pullRequests,
+    logger,
+    events,
+  };
+  if (config.has('gitops.github.webhookSecret')) {
+    await subscribeToGitHubWebhooks({ ...watch, topic: webhookTopic(config) });
+  }
+  if (config.has('gitops.gitlab.webhookSecret')) {
+    await subscribeToGitLabWebhooks({
+      ...watch,
+      topic: gitLabWebhookTopic(config),
+    });
+  }
 }
 
 /**
@@ -81,54 +146,11 @@ export const gitopsPlugin = createBackendPlugin({
             scheduler.triggerTask(SNAPSHOT_TASK_ID).catch(() => undefined);
           },
         });
-        // Once per interval across all replicas; page views read what it stores.
-        await scheduler.scheduleTask({
-          id: SNAPSHOT_TASK_ID,
-          scope: 'global',
-          ...scheduleAt(config, 'gitops.schedule', {
-            frequency: { seconds: 30 },
-            timeout: { minutes: 2 },
-          }),
-          fn: () => services.refresher.refreshAll(),
-        });
-        // Pull requests are merged or closed on GitHub (or by plain git in a
-        // local repository) as often as through Shipdeck: look at the
-        // awaited ones once per interval across all replicas, and when a
-        // webhook says one changed.
-        await scheduler.scheduleTask({
-          id: PULL_REQUEST_TASK_ID,
-          scope: 'global',
-          ...scheduleAt(config, 'gitops.pullRequests.schedule', {
-            frequency: { minutes: 1 },
-            timeout: { minutes: 2 },
-          }),
-          fn: () => services.tracker.lookAll(),
-        });
+        await scheduleGitopsTasks({ config, scheduler, services });
         // Owners hear of failed deployments, Degraded Applications and
         // pull requests that wait (gitops.notifications).
         await scheduleShipdeckAlerts({ ...deps, services });
-        // With a webhook secret, GitHub's events (checked by
-        // gitopsGitHubWebhooksModule) have the tracker look at once.
-        if (config.has('gitops.github.webhookSecret')) {
-          await subscribeToGitHubWebhooks({
-            events: deps.events,
-            topic: webhookTopic(config),
-            tracker: services.tracker,
-            pullRequests: services.stores.pullRequests,
-            logger,
-          });
-        }
-        // Likewise GitLab's merge request and pipeline events
-        // (gitopsGitLabWebhooksModule).
-        if (config.has('gitops.gitlab.webhookSecret')) {
-          await subscribeToGitLabWebhooks({
-            events: deps.events,
-            topic: gitLabWebhookTopic(config),
-            tracker: services.tracker,
-            pullRequests: services.stores.pullRequests,
-            logger,
-          });
-        }
+        await subscribeToWebhooks({ ...deps, services });
 
         deps.httpRouter.use(
           await createRouter({
