@@ -648,7 +648,12 @@ async function entityPageCheck(pass, base, page, processes) {
     await nav.waitFor({ state: 'attached' });
     log('browser: signed in as guest');
     await page.goto(`${base}/catalog/default/component/cart`);
-    const tab = page.getByRole('tab', { name: 'Deployments' });
+    // The legacy app's entity tabs are tabs; the new frontend system's
+    // entity page header renders them as links.
+    const tab = page
+      .getByRole('tab', { name: 'Deployments', exact: true })
+      .or(page.getByRole('link', { name: 'Deployments', exact: true }))
+      .first();
     await tab.waitFor();
     await tab.click();
     const stage = name =>
