@@ -20,10 +20,14 @@ export function manifestRepositoryInfo(
     // it by that id) and a hosted one by its clone URL.
     repoURL: local ? repository : `https://${repository}.git`,
     // Decides the UI's words: merge requests on GitLab, pull requests elsewhere.
-    provider: local
-      ? 'local'
-      : isGitLabHost(config)(repository.split('/')[0])
-      ? 'gitlab'
-      : 'github',
+    provider: providerOf(config, repository),
   };
+}
+
+function providerOf(
+  config: Config,
+  repository: string,
+): ManifestRepositoryInfo['provider'] {
+  if (repository.startsWith('local:')) return 'local';
+  return isGitLabHost(config)(repository.split('/')[0]) ? 'gitlab' : 'github';
 }

@@ -21,15 +21,20 @@ export function gitlabFailure(error: unknown): GitLabFailure | undefined {
     error as { cause?: { response?: Response; description?: unknown } }
   )?.cause;
   if (typeof cause?.response?.status !== 'number') return undefined;
-  const description = cause.description;
-  const message = Array.isArray(description)
-    ? description.join('; ')
-    : typeof description === 'string'
-    ? description
-    : typeof description === 'object' && description !== null
-    ? JSON.stringify(description)
-    : `HTTP ${cause.response.status}`;
-  return { status: cause.response.status, message };
+  return {
+    status: cause.response.status,
+    message: describe(cause.description) ?? `HTTP ${cause.response.status}`,
+  };
+}
+
+/** GitLab's `message` is a string, a list, or an object of field errors. */
+function describe(description: unknown): string | undefined {
+  if (Array.isArray(description)) return description.join('; ');
+  if (typeof description === 'string') return description;
+  if (typeof description === 'object' && description !== null) {
+    return JSON.stringify(description);
+  }
+  return undefined;
 }
 
 /**
