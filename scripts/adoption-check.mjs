@@ -539,12 +539,6 @@ async function startAndCheck(pass) {
   const emulatorStep = stepsFor(pass).find(step => step.start === 'emulator');
   if (!emulatorStep) throw new Error('no README step starts the emulator');
   rmSync(join(app, 'data'), { recursive: true, force: true });
-  const emulator = background(
-    'emulator',
-    adapt(emulatorStep.code),
-    emulatorStep.cwd === '../shipdeck' ? root : app,
-    { ...process.env, ARGOCD_EMULATOR_PORT: String(PORTS.emulator) },
-  );
   // The built backend, as `node packages/backend` runs it in the template's
   // Dockerfile: its code from the bundle `yarn build:backend` made, its
   // dependencies those the app installed; from packages/backend like
@@ -578,7 +572,16 @@ async function startAndCheck(pass) {
     },
     'the backend (guest sign-in)',
     240_000,
-    [backend, emulator],
+    [backend],
+  );
+  // The emulator reads the manifest repository the backend seeds at start
+  // (data/shipdeck-manifests): started before it, it could look at a folder
+  // that is not there yet and report every Application as Unknown.
+  const emulator = background(
+    'emulator',
+    adapt(emulatorStep.code),
+    emulatorStep.cwd === '../shipdeck' ? root : app,
+    { ...process.env, ARGOCD_EMULATOR_PORT: String(PORTS.emulator) },
   );
   const environments = await waitFor(
     async () => {
