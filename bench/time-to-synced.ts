@@ -14,22 +14,18 @@
  * Run: eval "$(./shipdeck env)" && yarn bench:time-to-synced [--poll 180] [--trials 3]
  */
 import { join } from 'node:path';
-import { ConfigReader } from '@backstage/config';
 import { DeploymentOutcome } from '@shipdeck/plugin-gitops-common';
 import { createEmulator } from '@shipdeck/argocd-emulator';
 import { seedBareRepository } from '@shipdeck/github-stand-in';
 import { HttpArgoCdClient } from '../plugins/gitops-backend/src/argocd/HttpArgoCdClient';
-import { createGitopsServices } from '../plugins/gitops-backend/src/createGitopsServices';
 import { filesOf } from '../plugins/gitops-backend/src/__testUtils__/githubBackend';
 import {
   exampleEntities,
   exampleEnvironments,
   examplesDir,
 } from '../plugins/gitops-backend/src/__testUtils__/exampleBackend';
-import { benchDatabase } from './lib/database';
+import { startBenchShipdeck } from './lib/benchShipdeck';
 import { flags, latencies, machine, table } from './lib/report';
-import { serveShipdeck } from './lib/serveShipdeck';
-import { auth, inMemoryCatalog, logger, permissions } from './lib/standIns';
 
 const options = flags({ poll: 180, trials: 3 });
 const TOKEN = 'bench-token';
@@ -51,40 +47,25 @@ function withoutRefresh(client: HttpArgoCdClient): HttpArgoCdClient {
   });
 }
 
-async function startShipdeck(path: Path, repoDir: string, argocdUrl: string) {
-  const config = new ConfigReader({
-    gitops: {
-      environments: exampleEnvironments,
-      manifests: {
-        repo: 'local:demo',
-        branch: 'main',
-        path: '{service}/overlays/{env}',
-        local: [{ name: 'demo', path: repoDir }],
+function startShipdeck(path: Path, repoDir: string, argocdUrl: string) {
+  return startBenchShipdeck({
+    setup: {
+      gitops: {
+        environments: exampleEnvironments,
+        manifests: {
+          repo: 'local:demo',
+          branch: 'main',
+          path: '{service}/overlays/{env}',
+          local: [{ name: 'demo', path: repoDir }],
+        },
+        argocd: {
+          instances: [{ name: 'local', url: argocdUrl, token: TOKEN }],
+        },
       },
-      argocd: {
-        instances: [{ name: 'local', url: argocdUrl, token: TOKEN }],
-      },
+      entities: exampleEntities(),
     },
+    wrapArgocd: path === 'refresh' ? undefined : withoutRefresh,
   });
-  const client = HttpArgoCdClient.fromConfig(config, { logger });
-  const db = await benchDatabase();
-  const services = await createGitopsServices({
-    config,
-    logger,
-    database: db.database,
-    auth,
-    permissions,
-    catalog: inMemoryCatalog(exampleEntities()),
-    argocd: path === 'refresh' ? client : withoutRefresh(client),
-  });
-  const http = await serveShipdeck(services);
-  return {
-    url: http.url,
-    async close() {
-      await http.close();
-      await db.close();
-    },
-  };
 }
 
 /** Polls the emulator until the Application is Synced, then Healthy, at `revision`. */

@@ -21,13 +21,18 @@ import {
 } from '@shipdeck/github-stand-in';
 import { writeVersion } from '../plugins/gitops-backend/src/manifests/strategies';
 import { GitHubManifestRepository } from '../plugins/gitops-backend/src/scm/github/GitHubManifestRepository';
-import { createGitopsServices } from '../plugins/gitops-backend/src/createGitopsServices';
 import { syntheticServices } from '../plugins/gitops-backend/src/__testUtils__/syntheticServices';
 import { filesOf } from '../plugins/gitops-backend/src/__testUtils__/githubBackend';
 import { machine, table } from './lib/report';
 import { gitlabWritePath } from './lib/gitlabWritePath';
-import { benchDatabase } from './lib/database';
-import { auth, inMemoryCatalog, logger, permissions } from './lib/standIns';
+import {
+  printConcurrentDeployments,
+  RELEASE_COLUMNS,
+  releaseRow,
+  replicaServices,
+  timedRelease,
+  WritePathFixture,
+} from './lib/writePathRuns';
 
 /**
  * How the release reads its manifest files: `graphql` is Shipdeck's
@@ -52,7 +57,11 @@ function readPerFile(repo: GitHubManifestRepository) {
 }
 
 /** A GitHub stand-in over N synthetic services, and `replicas` backends' writers on it. */
-async function standInWith(n: number, reads: Reads, replicas = 1) {
+async function standInWith(
+  n: number,
+  reads: Reads,
+  replicas = 1,
+): Promise<WritePathFixture> {
   const { seedDir, entities } = syntheticServices(n);
   const { dir } = await seedBareRepository({ files: filesOf(seedDir) });
   const standIn = createGitHubStandIn({
@@ -72,20 +81,9 @@ async function standInWith(n: number, reads: Reads, replicas = 1) {
       github: { throttle: false },
     },
   });
-  // Each replica is a backend of its own (its own writer and branch lock),
-  // on one database, as two backends are.
-  const db = await benchDatabase();
-  const replicaServices = [];
-  for (let i = 0; i < replicas; i++) {
-    const services = await createGitopsServices({
-      config,
-      logger,
-      database: db.database,
-      auth,
-      permissions,
-      catalog: inMemoryCatalog(entities),
-    });
-    if (reads === 'per-file') {
+  const backends = await replicaServices(config, entities, replicas);
+  if (reads === 'per-file') {
+    for (const services of backends.services) {
       // Cached per id: the writer reads through this same instance.
       readPerFile(
         services.repositories.get(
@@ -93,22 +91,19 @@ async function standInWith(n: number, reads: Reads, replicas = 1) {
         ) as GitHubManifestRepository,
       );
     }
-    replicaServices.push(services);
   }
-  const { targets } = replicaServices[0];
   return {
-    standIn,
-    writers: replicaServices.map(s => s.writer),
-    targetsOf: (first: number, count: number) =>
-      entities.slice(first, first + count).map(e => targets.resolve(e)[0]),
+    ...backends,
+    resetCalls: () => standIn.resetCalls(),
+    callsSince: landed => callsOf(standIn, landed),
     async close() {
       await close();
-      await db.close();
+      await backends.closeDatabase();
     },
   };
 }
 
-type StandIn = Awaited<ReturnType<typeof standInWith>>['standIn'];
+type StandIn = ReturnType<typeof createGitHubStandIn>;
 
 /** The stand-in's calls by kind, and the attempts that were repeated. */
 function callsOf(standIn: StandIn, landed: number) {
@@ -128,62 +123,6 @@ function callsOf(standIn: StandIn, landed: number) {
   ).length;
   const reapplied = (byKind.get('GET git/ref') ?? landed) - landed;
   return { calls: standIn.calls.length, byKind, retries: retried + reapplied };
-}
-
-const breakdownOf = (byKind: Map<string, number>) =>
-  [...byKind].map(([k, v]) => `${k}×${v}`).join(', ');
-
-async function githubCallsPerRelease(n: number, reads: Reads) {
-  const { standIn, writers, targetsOf, close } = await standInWith(n, reads);
-  try {
-    standIn.resetCalls();
-    const started = performance.now();
-    await writers[0].apply({
-      edits: targetsOf(0, n).map(target => ({ target, version: '2.0.0' })),
-      mode: 'commit',
-      message: () => `release ${n}`,
-      author: { name: 'bench', email: 'bench@example' },
-    });
-    const ms = performance.now() - started;
-    return { n, ms, ...callsOf(standIn, 1) };
-  } finally {
-    await close();
-  }
-}
-
-/**
- * `n` single-service deployments sent at once to one branch, spread over
- * `replicas` backends: within a backend they queue on the branch; across
- * backends the branch update is a compare-and-swap, retried when it moved.
- */
-async function concurrentDeployments(n: number, replicas: number) {
-  const { standIn, writers, targetsOf, close } = await standInWith(
-    n,
-    'graphql',
-    replicas,
-  );
-  try {
-    standIn.resetCalls();
-    const started = performance.now();
-    const outcomes = await Promise.allSettled(
-      targetsOf(0, n).map((target, i) =>
-        writers[i % replicas].apply({
-          edits: [{ target, version: '2.0.0' }],
-          mode: 'commit',
-          message: () => `deploy ${target.entityRef}`,
-          author: { name: 'bench', email: 'bench@example' },
-        }),
-      ),
-    );
-    const ms = performance.now() - started;
-    const landed = outcomes.filter(o => o.status === 'fulfilled').length;
-    const failures = outcomes.flatMap(o =>
-      o.status === 'rejected' ? [String(o.reason?.message ?? o.reason)] : [],
-    );
-    return { n, replicas, ms, landed, failures, ...callsOf(standIn, landed) };
-  } finally {
-    await close();
-  }
 }
 
 function throughput(
@@ -214,61 +153,18 @@ async function main() {
   const releases: Array<Array<string | number>> = [];
   for (const reads of ['per-file', 'graphql'] as const) {
     for (const n of [1, 10, 100]) {
-      const r = await githubCallsPerRelease(n, reads);
-      releases.push([
-        reads,
-        r.n,
-        r.calls,
-        (r.calls / r.n).toFixed(2),
-        r.ms.toFixed(0),
-        r.retries,
-        breakdownOf(r.byKind),
-      ]);
+      releases.push(
+        releaseRow(reads, await timedRelease(await standInWith(n, reads), n)),
+      );
     }
   }
-  table(
-    [
-      'reads',
-      'N',
-      'calls',
-      'calls/service',
-      'wall ms',
-      'retries',
-      'calls by kind',
-    ],
-    releases,
-  );
+  table(['reads', ...RELEASE_COLUMNS], releases);
 
   console.log(
     '\n50 concurrent single-service deployments to one branch (one commit each)',
   );
-  const concurrent: Array<Array<string | number>> = [];
-  for (const replicas of [1, 2]) {
-    const r = await concurrentDeployments(50, replicas);
-    concurrent.push([
-      replicas,
-      `${r.landed}/${r.n}`,
-      r.calls,
-      (r.calls / r.n).toFixed(2),
-      r.ms.toFixed(0),
-      r.retries,
-      breakdownOf(r.byKind),
-    ]);
-    for (const failure of new Set(r.failures)) {
-      console.log(`  failed (${replicas} replicas): ${failure}`);
-    }
-  }
-  table(
-    [
-      'backends',
-      'landed',
-      'calls',
-      'calls/deploy',
-      'wall ms',
-      'retries',
-      'calls by kind',
-    ],
-    concurrent,
+  await printConcurrentDeployments(replicas =>
+    standInWith(50, 'graphql', replicas),
   );
 
   // GitLab's figures, next to GitHub's (bench/lib/gitlabWritePath.ts).

@@ -4,7 +4,9 @@
  * each), SQLite in a temporary folder, the REST API on a free port. Only
  * catalog, auth, auditor and permissions are stand-ins.
  */
+import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
+import { JsonObject } from '@backstage/types';
 import { HttpArgoCdClient } from '../../plugins/gitops-backend/src/argocd/HttpArgoCdClient';
 import {
   createGitopsServices,
@@ -34,9 +36,12 @@ export interface BenchShipdeck {
 }
 
 export async function startBenchShipdeck(options: {
-  services: number;
+  /** The synthetic services svc-0 … in three environments. */
+  services?: number;
   /** Argo CD instances named after ENVIRONMENTS (none: nothing is looked at). */
   instances?: Array<{ name: string; url: string; token: string }>;
+  /** Another setup than the synthetic one: its `gitops` config and entities. */
+  setup?: { gitops: JsonObject; entities: Entity[] };
   /** Instrumented views of the client and stores, handed to the services. */
   wrapArgocd?: (client: HttpArgoCdClient) => HttpArgoCdClient;
   wrapStores?: (stores: GitopsStores) => GitopsStores;
@@ -50,7 +55,7 @@ export async function startBenchShipdeck(options: {
       token: 'unused',
     }));
   const config = new ConfigReader({
-    gitops: {
+    gitops: options.setup?.gitops ?? {
       environments: ENVIRONMENTS.map(name => ({ name, argocdInstance: name })),
       // Needed for entities to count as managed; reads never open it.
       manifests: { repo: 'local:bench' },
@@ -65,7 +70,9 @@ export async function startBenchShipdeck(options: {
     database: db.database,
     auth,
     permissions,
-    catalog: inMemoryCatalog(syntheticEntities(options.services)),
+    catalog: inMemoryCatalog(
+      options.setup?.entities ?? syntheticEntities(options.services ?? 0),
+    ),
     argocd: options.wrapArgocd?.(client) ?? client,
     stores: options.wrapStores?.(stores) ?? stores,
   });

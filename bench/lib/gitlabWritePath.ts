@@ -9,19 +9,23 @@
 import { ConfigReader } from '@backstage/config';
 import { seedBareRepository } from '@shipdeck/github-stand-in';
 import { createGitLabStandIn, GitLabStandIn } from '@shipdeck/gitlab-stand-in';
-import { createGitopsServices } from '../../plugins/gitops-backend/src/createGitopsServices';
 import { syntheticServices } from '../../plugins/gitops-backend/src/__testUtils__/syntheticServices';
 import { filesOf } from '../../plugins/gitops-backend/src/__testUtils__/githubBackend';
 import { table } from './report';
-import { benchDatabase } from './database';
-import { auth, inMemoryCatalog, logger, permissions } from './standIns';
+import {
+  printConcurrentDeployments,
+  RELEASE_COLUMNS,
+  releaseRow,
+  replicaServices,
+  timedRelease,
+  WritePathFixture,
+} from './writePathRuns';
 
 const PROJECT = 'shop/platform/deploy';
 const REPO = `gitlab.example.com/${PROJECT}`;
-const author = { name: 'bench', email: 'bench@example' };
 
 /** A GitLab stand-in over N synthetic services, and `replicas` backends' writers on it. */
-async function gitlabWith(n: number, replicas = 1) {
+async function gitlabWith(n: number, replicas = 1): Promise<WritePathFixture> {
   const { seedDir, entities } = syntheticServices(n);
   const { dir } = await seedBareRepository({ files: filesOf(seedDir) });
   const standIn = createGitLabStandIn({
@@ -40,31 +44,14 @@ async function gitlabWith(n: number, replicas = 1) {
       manifests: { repo: REPO, path: '{service}/overlays/{env}' },
     },
   });
-  // Each replica is a backend of its own (its own writer and branch lock),
-  // on one database, as two backends are.
-  const db = await benchDatabase();
-  const replicaServices = [];
-  for (let i = 0; i < replicas; i++) {
-    replicaServices.push(
-      await createGitopsServices({
-        config,
-        logger,
-        database: db.database,
-        auth,
-        permissions,
-        catalog: inMemoryCatalog(entities),
-      }),
-    );
-  }
-  const { targets } = replicaServices[0];
+  const backends = await replicaServices(config, entities, replicas);
   return {
-    standIn,
-    writers: replicaServices.map(s => s.writer),
-    targetsOf: (first: number, count: number) =>
-      entities.slice(first, first + count).map(e => targets.resolve(e)[0]),
+    ...backends,
+    resetCalls: () => standIn.resetCalls(),
+    callsSince: () => callsOf(standIn),
     async close() {
       await close();
-      await db.close();
+      await backends.closeDatabase();
     },
   };
 }
@@ -93,54 +80,6 @@ function callsOf(standIn: GitLabStandIn) {
   return { calls: standIn.calls.length, byKind, retries };
 }
 
-const breakdownOf = (byKind: Map<string, number>) =>
-  [...byKind].map(([k, v]) => `${k}×${v}`).join(', ');
-
-async function callsPerRelease(n: number, mode: 'commit' | 'pull-request') {
-  const { standIn, writers, targetsOf, close } = await gitlabWith(n);
-  try {
-    standIn.resetCalls();
-    const started = performance.now();
-    await writers[0].apply({
-      edits: targetsOf(0, n).map(target => ({ target, version: '2.0.0' })),
-      mode,
-      pullRequestBranch:
-        mode === 'pull-request' ? 'shipdeck/dev/bench' : undefined,
-      message: () => `release ${n}`,
-      author,
-    });
-    return { n, ms: performance.now() - started, ...callsOf(standIn) };
-  } finally {
-    await close();
-  }
-}
-
-async function concurrentDeployments(n: number, replicas: number) {
-  const { standIn, writers, targetsOf, close } = await gitlabWith(n, replicas);
-  try {
-    standIn.resetCalls();
-    const started = performance.now();
-    const outcomes = await Promise.allSettled(
-      targetsOf(0, n).map((target, i) =>
-        writers[i % replicas].apply({
-          edits: [{ target, version: '2.0.0' }],
-          mode: 'commit',
-          message: () => `deploy ${target.entityRef}`,
-          author,
-        }),
-      ),
-    );
-    const ms = performance.now() - started;
-    const landed = outcomes.filter(o => o.status === 'fulfilled').length;
-    const failures = outcomes.flatMap(o =>
-      o.status === 'rejected' ? [String(o.reason?.message ?? o.reason)] : [],
-    );
-    return { n, replicas, ms, landed, failures, ...callsOf(standIn) };
-  } finally {
-    await close();
-  }
-}
-
 /** Prints the GitLab tables, in the same columns as GitHub's. */
 export async function gitlabWritePath() {
   console.log(
@@ -149,60 +88,16 @@ export async function gitlabWritePath() {
   const releases: Array<Array<string | number>> = [];
   for (const mode of ['commit', 'pull-request'] as const) {
     for (const n of [1, 10, 100]) {
-      const r = await callsPerRelease(n, mode);
-      releases.push([
-        mode === 'commit' ? 'commit' : 'merge request',
-        r.n,
-        r.calls,
-        (r.calls / r.n).toFixed(2),
-        r.ms.toFixed(0),
-        r.retries,
-        breakdownOf(r.byKind),
-      ]);
+      const r = await timedRelease(await gitlabWith(n), n, mode);
+      releases.push(
+        releaseRow(mode === 'commit' ? 'commit' : 'merge request', r),
+      );
     }
   }
-  table(
-    [
-      'lands as',
-      'N',
-      'calls',
-      'calls/service',
-      'wall ms',
-      'retries',
-      'calls by kind',
-    ],
-    releases,
-  );
+  table(['lands as', ...RELEASE_COLUMNS], releases);
 
   console.log(
     '\nGitLab: 50 concurrent single-service deployments to one branch (one commit each)',
   );
-  const concurrent: Array<Array<string | number>> = [];
-  for (const replicas of [1, 2]) {
-    const r = await concurrentDeployments(50, replicas);
-    concurrent.push([
-      replicas,
-      `${r.landed}/${r.n}`,
-      r.calls,
-      (r.calls / r.n).toFixed(2),
-      r.ms.toFixed(0),
-      r.retries,
-      breakdownOf(r.byKind),
-    ]);
-    for (const failure of new Set(r.failures)) {
-      console.log(`  failed (${replicas} replicas): ${failure}`);
-    }
-  }
-  table(
-    [
-      'backends',
-      'landed',
-      'calls',
-      'calls/deploy',
-      'wall ms',
-      'retries',
-      'calls by kind',
-    ],
-    concurrent,
-  );
+  await printConcurrentDeployments(replicas => gitlabWith(50, replicas));
 }

@@ -1,7 +1,7 @@
 import express from 'express';
 import { ApiError, notFound } from './errors';
 import { CommitObject, git } from './git';
-import { nodeId, Origins, RepoInfo } from './shapes';
+import { nodeId, Origins, RepoInfo, repoUrls } from './shapes';
 import { StandInRepository } from './StandInRepository';
 
 /** GitHub lists at most this many commits in a comparison (its documented cap). */
@@ -27,8 +27,7 @@ export function restCommit(
   info: RepoInfo,
   origins: Origins,
 ) {
-  const repoUrl = `${origins.api}/repos/${info.owner}/${info.repo}`;
-  const htmlUrl = `${origins.html}/${info.owner}/${info.repo}`;
+  const { api: repoUrl, html: htmlUrl } = repoUrls(info, origins);
   return {
     url: `${repoUrl}/commits/${commit.sha}`,
     sha: commit.sha,
@@ -112,8 +111,7 @@ export function addCompareRoute(options: {
             restCommit(await repo.getCommit(sha), repo.info, origins),
           ),
       );
-      const repoUrl = `${origins.api}/repos/${repo.info.owner}/${repo.info.repo}`;
-      const htmlUrl = `${origins.html}/${repo.info.owner}/${repo.info.repo}`;
+      const { api: repoUrl, html: htmlUrl } = repoUrls(repo.info, origins);
       res.json({
         url: `${repoUrl}/compare/${basehead}`,
         html_url: `${htmlUrl}/compare/${basehead}`,

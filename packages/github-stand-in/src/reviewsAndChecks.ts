@@ -1,4 +1,11 @@
-import { nodeId, Origins, RepoInfo, simpleUser, StandInUser } from './shapes';
+import {
+  nodeId,
+  Origins,
+  RepoInfo,
+  repoUrls,
+  simpleUser,
+  StandInUser,
+} from './shapes';
 
 /**
  * Reviews, check runs and commit statuses: what GitHub shows as a pull
@@ -54,11 +61,6 @@ export const CHECK_CONCLUSIONS = [
   'stale',
   'timed_out',
 ];
-
-const repoUrls = (info: RepoInfo, origins: Origins) => ({
-  api: `${origins.api}/repos/${info.owner}/${info.repo}`,
-  html: `${origins.html}/${info.owner}/${info.repo}`,
-});
 
 export function review(
   record: ReviewRecord,

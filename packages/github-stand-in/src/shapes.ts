@@ -50,6 +50,14 @@ export const docs = {
   mergePull: 'https://docs.github.com/rest/pulls/pulls#merge-a-pull-request',
 };
 
+/** A repository's API and web addresses, which every shape links from. */
+export function repoUrls(info: RepoInfo, origins: Origins) {
+  return {
+    api: `${origins.api}/repos/${info.owner}/${info.repo}`,
+    html: `${origins.html}/${info.owner}/${info.repo}`,
+  };
+}
+
 /** A deterministic, base64 GraphQL-style node id. */
 export function nodeId(prefix: string, key: string | number): string {
   return `${prefix}_${Buffer.from(String(key)).toString('base64url')}`;
@@ -196,7 +204,7 @@ export function gitRef(
   info: RepoInfo,
   origins: Origins,
 ) {
-  const repoUrl = `${origins.api}/repos/${info.owner}/${info.repo}`;
+  const repoUrl = repoUrls(info, origins).api;
   return {
     ref: fullRef,
     node_id: nodeId('REF', `${info.id}:${fullRef}`),
@@ -214,8 +222,7 @@ export function gitCommit(
   info: RepoInfo,
   origins: Origins,
 ) {
-  const repoUrl = `${origins.api}/repos/${info.owner}/${info.repo}`;
-  const htmlUrl = `${origins.html}/${info.owner}/${info.repo}`;
+  const { api: repoUrl, html: htmlUrl } = repoUrls(info, origins);
   return {
     sha: commit.sha,
     node_id: nodeId('C', commit.sha),
@@ -249,7 +256,7 @@ export function gitTree(
   info: RepoInfo,
   origins: Origins,
 ) {
-  const repoUrl = `${origins.api}/repos/${info.owner}/${info.repo}`;
+  const repoUrl = repoUrls(info, origins).api;
   return {
     sha,
     url: `${repoUrl}/git/trees/${sha}`,
@@ -274,7 +281,7 @@ function contentLinks(
   info: RepoInfo,
   origins: Origins,
 ) {
-  const repoUrl = `${origins.api}/repos/${info.owner}/${info.repo}`;
+  const repoUrl = repoUrls(info, origins).api;
   const htmlKind = entry.type === 'dir' ? 'tree' : 'blob';
   const self = `${repoUrl}/contents/${entry.path}?ref=${encodeURIComponent(
     ref,
@@ -378,8 +385,8 @@ export function pullRequest(
   origins: Origins,
   detail: boolean,
 ) {
-  const repoUrl = `${origins.api}/repos/${info.owner}/${info.repo}`;
-  const htmlUrl = `${origins.html}/${info.owner}/${info.repo}/pull/${pull.number}`;
+  const repoUrl = repoUrls(info, origins).api;
+  const htmlUrl = `${repoUrls(info, origins).html}/pull/${pull.number}`;
   const repo = repository(info, user, origins);
   const owner = simpleUser({ ...user, login: info.owner }, origins);
   const author = simpleUser(user, origins);

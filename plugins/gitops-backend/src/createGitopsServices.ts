@@ -18,6 +18,7 @@ import { applicationLocatorOptions } from './argocd/ApplicationLocator';
 import { readArgoCdConfig } from './argocd/argoCdConfig';
 import { refreshAfterCommit } from './argocd/refreshAfterCommit';
 import { ArgoAppRef } from './argocd/types';
+import { BranchLeases } from './database/BranchLeases';
 import { DatabaseDeploymentStore } from './database/DatabaseDeploymentStore';
 import { DeploymentStore } from './database/DeploymentStore';
 import { IdempotencyStore } from './database/IdempotencyStore';
@@ -26,6 +27,7 @@ import { PullRequestStore } from './database/PullRequestStore';
 import { PullRequestTracker } from './pullRequests/PullRequestTracker';
 import { OciRegistryClient } from './registry/OciRegistryClient';
 import { createGitHubRepositoryFactory } from './scm/createGitHubRepositoryFactory';
+import { BranchLocks } from './scm/BranchLocks';
 import { ManifestRepositories } from './scm/ManifestRepositories';
 import { SourceChangesService } from './service/SourceChangesService';
 import { DefaultSourceChangesService } from './service/DefaultSourceChangesService';
@@ -38,6 +40,7 @@ import { AuthorizedPullRequestService } from './service/AuthorizedPullRequestSer
 import { AuthorizedSyncService } from './service/AuthorizedSyncService';
 import { ChangeSetWriter } from './service/ChangeSetWriter';
 import { DefaultDeploymentService } from './service/DefaultDeploymentService';
+import { DeploymentProgressTracker } from './service/DeploymentProgressTracker';
 import { DefaultEnvironmentService } from './service/DefaultEnvironmentService';
 import { DefaultManifestPublishService } from './service/DefaultManifestPublishService';
 import { DefaultMetricsService } from './service/DefaultMetricsService';
@@ -68,6 +71,8 @@ export interface GitopsStores {
   idempotency: IdempotencyStore;
   pullRequests: PullRequestStore;
   metrics: MetricsStore;
+  /** Replicas take turns writing a branch; without, only one process queues. */
+  branchLeases?: BranchLeases;
 }
 
 /** What {@link createGitopsServices} needs: Backstage's services, by their plugin names. */
@@ -138,6 +143,7 @@ export async function createGitopsStores(options: {
     idempotency: deployments.idempotency(),
     pullRequests: deployments.pullRequests(),
     metrics: deployments.metrics(),
+    branchLeases: deployments.branchLeases(),
   };
 }
 
@@ -205,6 +211,11 @@ export async function createGitopsServices(
       stores.deployments,
       logger,
       core.notifier,
+      new DeploymentProgressTracker({
+        snapshots: stores.snapshots,
+        deployments: stores.deployments,
+        notifier: core.notifier,
+      }),
     ),
     tracker: new PullRequestTracker(
       core.repositories,
@@ -231,7 +242,10 @@ function createWriteServices(core: Core) {
     );
   // What both write paths need; one writer, so deployments and publishes to
   // one branch queue up.
-  const writer = new ChangeSetWriter(repositories);
+  const writer = new ChangeSetWriter(
+    repositories,
+    new BranchLocks(stores.branchLeases),
+  );
   const writePath = {
     auth,
     catalog,

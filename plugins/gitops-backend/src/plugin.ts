@@ -13,14 +13,9 @@ import { EventsService, eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { gitopsPermissions } from '@shipdeck/plugin-gitops-common';
 import { createGitopsServices } from './createGitopsServices';
-import {
-  subscribeToGitHubWebhooks,
-  webhookTopic,
-} from './pullRequests/GitHubWebhooks';
-import {
-  gitLabWebhookTopic,
-  subscribeToGitLabWebhooks,
-} from './pullRequests/GitLabWebhooks';
+import { gitHubWebhooks } from './pullRequests/GitHubWebhooks';
+import { gitLabWebhooks } from './pullRequests/GitLabWebhooks';
+import { subscribeToWebhooks as subscribeToHostWebhooks } from './pullRequests/webhooks';
 import { createRouter } from './router';
 import { seedLocalRepositories } from './scm/seedLocalRepositories';
 import { scheduleShipdeckAlerts } from './notifications/scheduleAlerts';
@@ -89,19 +84,13 @@ async function subscribeToWebhooks(options: {
   services: GitopsServices;
 }) {
   const { config, events, logger, services } = options;
-  const watch = {
-    tracker: services.tracker,
-    pullRequests: services.stores.pullRequests,
-    logger,
-    events,
-  };
-  if (config.has('gitops.github.webhookSecret')) {
-    await subscribeToGitHubWebhooks({ ...watch, topic: webhookTopic(config) });
-  }
-  if (config.has('gitops.gitlab.webhookSecret')) {
-    await subscribeToGitLabWebhooks({
-      ...watch,
-      topic: gitLabWebhookTopic(config),
+  for (const host of [gitHubWebhooks, gitLabWebhooks]) {
+    await subscribeToHostWebhooks(host, {
+      config,
+      events,
+      logger,
+      tracker: services.tracker,
+      pullRequests: services.stores.pullRequests,
     });
   }
 }

@@ -7,7 +7,13 @@ import {
   DeploymentRecord,
   DeploymentStep,
 } from '@shipdeck/plugin-gitops-common';
-import { DeploymentStore, NewDeployment } from './DeploymentStore';
+import {
+  DeploymentStore,
+  ListForEntityOptions,
+  NewDeployment,
+} from './DeploymentStore';
+import { BranchLeases } from './BranchLeases';
+import { DatabaseBranchLeases } from './DatabaseBranchLeases';
 import { DatabaseIdempotencyStore } from './DatabaseIdempotencyStore';
 import { DatabaseMetricsStore } from './DatabaseMetricsStore';
 import { DatabasePullRequestStore } from './DatabasePullRequestStore';
@@ -88,6 +94,11 @@ export class DatabaseDeploymentStore implements DeploymentStore {
     return new DatabasePullRequestStore(this.knex);
   }
 
+  /** Leases on manifest branches, so replicas take turns writing one. */
+  branchLeases(): BranchLeases {
+    return new DatabaseBranchLeases(this.knex);
+  }
+
   /** The aggregates behind the delivery metrics read the same database. */
   metrics(): MetricsStore {
     return new DatabaseMetricsStore(this.knex);
@@ -158,12 +169,7 @@ export class DatabaseDeploymentStore implements DeploymentStore {
 
   async listForEntity(
     entityRef: string,
-    options: {
-      before?: string;
-      limit: number;
-      environments?: string[];
-      commits?: string[];
-    },
+    options: ListForEntityOptions,
   ): Promise<DeploymentRecord[]> {
     const query = this.knex<DeploymentRow>('gitops_deployments')
       .where({ entity_ref: entityRef })

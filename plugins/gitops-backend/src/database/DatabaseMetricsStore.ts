@@ -37,23 +37,28 @@ export class DatabaseMetricsStore implements MetricsStore {
   ): Promise<MetricsRecord[]> {
     const records: MetricsRecord[] = [];
     for (const refs of batches([...new Set(entityRefs)])) {
-      const rows = await this.knex('gitops_deployments')
+      const rows = await this.knex('gitops_deployments as d')
         .select(
-          'id',
-          'entity_ref',
-          'environment',
-          'action',
-          'from_version',
-          'to_version',
-          'status',
-          'created_at',
-          'commit_sha',
+          'd.id',
+          'd.entity_ref',
+          'd.environment',
+          'd.action',
+          'd.from_version',
+          'd.to_version',
+          'd.status',
+          'd.created_at',
+          'd.commit_sha',
+          // In the same statement: one query per batch, not two.
+          this.knex('gitops_deployment_steps as s')
+            .min('s.at')
+            .whereRaw('s.deployment_id = d.id')
+            .where('s.name', 'healthy')
+            .as('healthy_at'),
         )
-        .whereIn('entity_ref', refs)
-        .whereNot('status', 'abandoned')
-        .where('created_at', '>=', new Date(range.from))
-        .where('created_at', '<', new Date(range.to));
-      const healthy = await this.#healthyAt(rows.map(r => r.id));
+        .whereIn('d.entity_ref', refs)
+        .whereNot('d.status', 'abandoned')
+        .where('d.created_at', '>=', new Date(range.from))
+        .where('d.created_at', '<', new Date(range.to));
       for (const row of rows) {
         records.push({
           id: row.id,
@@ -65,7 +70,9 @@ export class DatabaseMetricsStore implements MetricsStore {
           status: row.status,
           createdAt: isoTimestamp(row.created_at),
           ...(row.commit_sha ? { commitSha: row.commit_sha } : {}),
-          ...(healthy.has(row.id) ? { healthyAt: healthy.get(row.id) } : {}),
+          ...(row.healthy_at
+            ? { healthyAt: isoTimestamp(row.healthy_at) }
+            : {}),
         });
       }
     }
@@ -104,7 +111,7 @@ export class DatabaseMetricsStore implements MetricsStore {
 
   /**
    * Health changes, operations and history entries of some Applications in
-   * `[from, to)`, oldest first, with what they moved as stored columns.
+   * `[from, to)`, in no particular order, with the state they moved to.
    */
   async appEvents(
     apps: AppKey[],
@@ -112,7 +119,7 @@ export class DatabaseMetricsStore implements MetricsStore {
   ): Promise<MetricsEvent[]> {
     const events: MetricsEvent[] = [];
     for (const keys of batches(apps)) {
-      const rows = await this.knex('gitops_timeline_events')
+      const rows: EventRow[] = await this.knex('gitops_timeline_events')
         .select(
           'id',
           'instance',
@@ -121,7 +128,6 @@ export class DatabaseMetricsStore implements MetricsStore {
           'type',
           'at',
           'revision',
-          'from_state',
           'to_state',
         )
         .whereIn('type', METRICS_EVENT_TYPES)
@@ -135,11 +141,7 @@ export class DatabaseMetricsStore implements MetricsStore {
               app: key.name,
             });
           }
-        })
-        .orderBy([
-          { column: 'at', order: 'asc' },
-          { column: 'id', order: 'asc' },
-        ]);
+        });
       for (const row of rows) {
         events.push({
           id: Number(row.id),
@@ -149,36 +151,22 @@ export class DatabaseMetricsStore implements MetricsStore {
           type: row.type,
           at: isoTimestamp(row.at),
           ...(row.revision ? { revision: row.revision } : {}),
-          ...(row.to_state
-            ? {
-                state: {
-                  ...(row.from_state ? { from: row.from_state } : {}),
-                  to: row.to_state,
-                },
-              }
-            : {}),
+          ...(row.to_state ? { state: { to: row.to_state } } : {}),
         });
       }
     }
-    return events.sort((a, b) => a.at.localeCompare(b.at) || a.id - b.id);
+    return events;
   }
+}
 
-  async #healthyAt(ids: string[]): Promise<Map<string, string>> {
-    const healthy = new Map<string, string>();
-    for (const batch of batches(ids)) {
-      const rows: Array<{
-        deployment_id: string;
-        healthy_at: Date | string | number;
-      }> = await this.knex('gitops_deployment_steps')
-        .select('deployment_id')
-        .min({ healthy_at: 'at' })
-        .whereIn('deployment_id', batch)
-        .where({ name: 'healthy' })
-        .groupBy('deployment_id');
-      for (const row of rows) {
-        healthy.set(row.deployment_id, isoTimestamp(row.healthy_at));
-      }
-    }
-    return healthy;
-  }
+/** The columns of a stored event the metrics read. */
+interface EventRow {
+  id: number | string;
+  instance: string;
+  namespace: string;
+  app: string;
+  type: AppEvent['type'];
+  at: Date | string | number;
+  revision?: string | null;
+  to_state?: string | null;
 }

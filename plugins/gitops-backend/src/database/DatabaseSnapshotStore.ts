@@ -5,6 +5,7 @@ import {
   AppKey,
   AppSnapshot,
   InstanceStatus,
+  ListEventsOptions,
   SnapshotStore,
   StoredAppEvent,
 } from './SnapshotStore';
@@ -181,13 +182,7 @@ export class DatabaseSnapshotStore implements SnapshotStore {
    */
   async listEvents(
     apps: AppKey[],
-    options: {
-      before?: number;
-      beforeAt?: string;
-      sinceAt?: string;
-      limit: number;
-      types?: string[];
-    },
+    options: ListEventsOptions,
   ): Promise<StoredAppEvent[]> {
     if (!apps.length) return [];
     const query = this.knex<EventRow>('gitops_timeline_events')

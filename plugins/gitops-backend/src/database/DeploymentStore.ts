@@ -29,12 +29,7 @@ export interface DeploymentStore {
    */
   listForEntity(
     entityRef: string,
-    options: {
-      before?: string;
-      limit: number;
-      environments?: string[];
-      commits?: string[];
-    },
+    options: ListForEntityOptions,
   ): Promise<DeploymentRecord[]>;
   /** A target's records, newest first. */
   listForTarget(
@@ -76,4 +71,14 @@ export interface DeploymentStore {
   latestPerEnvironment(
     entityRef: string,
   ): Promise<Map<string, DeploymentRecord>>;
+}
+
+/** Which of an entity's records {@link DeploymentStore.listForEntity} reads. */
+export interface ListForEntityOptions {
+  /** Only records created before this time. */
+  before?: string;
+  limit: number;
+  environments?: string[];
+  /** Only records that wrote one of these commits. */
+  commits?: string[];
 }

@@ -55,7 +55,8 @@ export interface MetricsStore {
   firstDeployments(entityRefs: string[]): Promise<Map<string, string>>;
   /**
    * Health changes, operations and history entries of some Applications in
-   * `[from, to)`, oldest first, with what they moved as stored columns.
+   * `[from, to)`, in no particular order (grouping orders them), with the
+   * state they moved to.
    */
   appEvents(
     apps: AppKey[],

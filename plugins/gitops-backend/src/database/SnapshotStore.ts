@@ -110,12 +110,18 @@ export interface SnapshotStore {
    */
   listEvents(
     apps: AppKey[],
-    options: {
-      before?: number;
-      beforeAt?: string;
-      sinceAt?: string;
-      limit: number;
-      types?: string[];
-    },
+    options: ListEventsOptions,
   ): Promise<StoredAppEvent[]>;
+}
+
+/** Which of some Applications' events {@link SnapshotStore.listEvents} reads. */
+export interface ListEventsOptions {
+  /** Only events with a smaller id (a page of a paged read). */
+  before?: number;
+  /** Only events before this time. */
+  beforeAt?: string;
+  /** Only events at or after this time, oldest first. */
+  sinceAt?: string;
+  limit: number;
+  types?: string[];
 }

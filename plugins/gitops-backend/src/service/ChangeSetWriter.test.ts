@@ -9,6 +9,8 @@ import { ManifestRepositories } from '../scm/ManifestRepositories';
 import { BranchLocks } from '../scm/BranchLocks';
 import { TargetResolver } from '../targets/TargetResolver';
 import { syntheticServices } from '../__testUtils__/syntheticServices';
+import knexFactory from 'knex';
+import { DatabaseDeploymentStore } from '../database/DatabaseDeploymentStore';
 import { ChangeSetWriter } from './ChangeSetWriter';
 
 async function setup(count: number) {
@@ -71,6 +73,41 @@ describe('ChangeSetWriter', () => {
         git('show', `main:svc-${i}/overlays/dev/kustomization.yaml`),
       ).toContain(`newTag: "9.${i}.0"`);
     }
+  });
+
+  it('has replicas sharing a database take turns on the branch, so none has to retry', async () => {
+    const { entities, repositories, targets, git } = await setup(24);
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    });
+    const store = await DatabaseDeploymentStore.create({
+      database: { getClient: async () => knex },
+    });
+    // One attempt each: without the shared lease, racing replicas would
+    // find the branch moved and give up (409).
+    const replicas = [0, 1, 2].map(
+      () =>
+        new ChangeSetWriter(
+          repositories,
+          new BranchLocks(store.branchLeases()),
+          { maxAttempts: 1, backoffMs: 5 },
+        ),
+    );
+    const outcomes = await Promise.allSettled(
+      entities.map((entity, i) =>
+        replicas[i % 3].apply({
+          edits: [{ target: targets.resolve(entity)[0], version: `9.${i}.0` }],
+          mode: 'commit',
+          message: () => `deploy ${entity.metadata.name}`,
+          author,
+        }),
+      ),
+    );
+    expect(outcomes.filter(o => o.status === 'rejected')).toEqual([]);
+    expect(git('rev-list', '--count', 'main')).toBe('25');
+    await knex.destroy();
   });
 
   it('writes a multi-service change set as one commit, or not at all', async () => {

@@ -79,9 +79,6 @@ const RECORD_OUTCOMES: Record<
   abandoned: 'abandoned',
 };
 
-const byTime = (a: { at: string }, b: { at: string }) =>
-  Date.parse(a.at) - Date.parse(b.at);
-
 const later = (a: string | undefined, b: string) =>
   a && Date.parse(a) > Date.parse(b) ? a : b;
 
@@ -107,19 +104,40 @@ export function groupChanges<
   R extends GroupableRecord,
   E extends GroupableEvent,
 >(records: R[], events: E[]): Array<ChangeGroup<R, E>> {
-  const environments = new Set([
-    ...records.map(r => r.environment),
-    ...events.map(e => e.environment),
-  ]);
-  return [...environments]
-    .flatMap(environment =>
-      groupEnvironment(
-        records.filter(r => r.environment === environment),
-        events.filter(e => e.environment === environment),
-        environment,
-      ),
-    )
-    .sort((a, b) => byTime(a, b) || a.id.localeCompare(b.id));
+  // Bucketed in one pass: the organisation's metrics group thousands of
+  // environments, and filtering the whole list once per environment was
+  // quadratic.
+  const byEnvironment = new Map<string, { records: R[]; events: E[] }>();
+  const bucket = (environment: string) => {
+    let found = byEnvironment.get(environment);
+    if (!found) {
+      found = { records: [], events: [] };
+      byEnvironment.set(environment, found);
+    }
+    return found;
+  };
+  for (const record of records) bucket(record.environment).records.push(record);
+  for (const event of events) bucket(event.environment).events.push(event);
+  return sortedByTime(
+    [...byEnvironment].flatMap(([environment, items]) =>
+      groupEnvironment(items.records, items.events, environment),
+    ),
+    (a, b) => a.id.localeCompare(b.id),
+  );
+}
+
+/**
+ * Oldest first, ties by `tie`; each time parsed once, not per comparison
+ * (hundreds of thousands of events in the organisation's metrics).
+ */
+function sortedByTime<T extends { at: string }>(
+  items: T[],
+  tie: (a: T, b: T) => number,
+): T[] {
+  return items
+    .map(item => ({ item, time: Date.parse(item.at) }))
+    .sort((a, b) => a.time - b.time || tie(a.item, b.item))
+    .map(({ item }) => item);
 }
 
 function groupEnvironment<R extends GroupableRecord, E extends GroupableEvent>(
@@ -155,12 +173,12 @@ function groupEnvironment<R extends GroupableRecord, E extends GroupableEvent>(
   );
 
   type Item = { at: string; record?: R; event?: E };
-  const items: Item[] = [
-    ...records.map((record): Item => ({ at: record.createdAt, record })),
-    ...events.map((event): Item => ({ at: event.at, event })),
-  ].sort(
+  const items = sortedByTime<Item>(
+    [
+      ...records.map((record): Item => ({ at: record.createdAt, record })),
+      ...events.map((event): Item => ({ at: event.at, event })),
+    ],
     (a, b) =>
-      byTime(a, b) ||
       // A record before the events of the same instant; events by id.
       (a.record ? -1 : 0) - (b.record ? -1 : 0) ||
       Number(a.event?.id ?? 0) - Number(b.event?.id ?? 0),

@@ -6,6 +6,7 @@ import { GITOPS_SIGNAL_CHANNEL } from '@shipdeck/plugin-gitops-common';
 import request from 'supertest';
 import { ArgoApplication, ArgoCdClient } from '../argocd/types';
 import { DatabaseDeploymentStore } from '../database/DatabaseDeploymentStore';
+import { DeploymentProgressTracker } from '../service/DeploymentProgressTracker';
 import { SnapshotRefresher } from '../snapshots/SnapshotRefresher';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { startExampleBackend } from '../__testUtils__/exampleBackend';
@@ -143,6 +144,11 @@ describe.each(databases.eachSupportedId())('signals on %s', databaseId => {
       store,
       mockServices.logger.mock(),
       notifier,
+      new DeploymentProgressTracker({
+        snapshots: store.snapshots(),
+        deployments: store,
+        notifier,
+      }),
     );
 
     await refresher.refreshAll();

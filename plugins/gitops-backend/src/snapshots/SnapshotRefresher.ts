@@ -2,7 +2,6 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { DeploymentRecord } from '@shipdeck/plugin-gitops-common';
 import { DeploymentStore } from '../database/DeploymentStore';
 import { ArgoApplication, ArgoAppRef, ArgoCdClient } from '../argocd/types';
-import { DeploymentProgressTracker } from '../service/DeploymentProgressTracker';
 import {
   appKeyString,
   AppSnapshot,
@@ -67,6 +66,11 @@ function merge(
   };
 }
 
+/** What follows deployment records after each look (DeploymentProgressTracker). */
+export interface RecordProgress {
+  advance(inFlight: DeploymentRecord[]): Promise<void>;
+}
+
 /**
  * One look at every Argo CD instance: a projected list per instance, full
  * GETs only for what changed, is being deployed or was never fetched (its
@@ -82,22 +86,16 @@ export class SnapshotRefresher {
     private readonly deployments: DeploymentStore,
     private readonly logger: LoggerService,
     private readonly notifier: DeploymentNotifier = silentNotifier,
-  ) {
-    this.#progress = new DeploymentProgressTracker({
-      snapshots,
-      deployments,
-      notifier,
-    });
-  }
-
-  readonly #progress: DeploymentProgressTracker;
+    /** Moves in-flight deployment records along what the look stored. */
+    private readonly progress?: RecordProgress,
+  ) {}
 
   async refreshAll(): Promise<void> {
     const inFlight = await this.deployments.listInFlight({ limit: 500 });
     await Promise.all(
       this.client.instances().map(i => this.refreshInstance(i, inFlight)),
     );
-    await this.#progress.advance(inFlight);
+    await this.progress?.advance(inFlight);
   }
 
   async refreshInstance(
