@@ -20,8 +20,8 @@ import { seedBareRepository } from '@shipdeck/github-stand-in';
 import { HttpArgoCdClient } from '../plugins/gitops-backend/src/argocd/HttpArgoCdClient';
 import { filesOf } from '../plugins/gitops-backend/src/__testUtils__/githubBackend';
 import {
+  exampleConfig,
   exampleEntities,
-  exampleEnvironments,
   examplesDir,
 } from '../plugins/gitops-backend/src/__testUtils__/exampleBackend';
 import { startBenchShipdeck } from './lib/benchShipdeck';
@@ -48,16 +48,11 @@ function withoutRefresh(client: HttpArgoCdClient): HttpArgoCdClient {
 }
 
 function startShipdeck(path: Path, repoDir: string, argocdUrl: string) {
+  const { gitops } = exampleConfig(repoDir);
   return startBenchShipdeck({
     setup: {
       gitops: {
-        environments: exampleEnvironments,
-        manifests: {
-          repo: 'local:demo',
-          branch: 'main',
-          path: '{service}/overlays/{env}',
-          local: [{ name: 'demo', path: repoDir }],
-        },
+        ...gitops,
         argocd: {
           instances: [{ name: 'local', url: argocdUrl, token: TOKEN }],
         },

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
 import { seedLocalRepositories } from '../scm/seedLocalRepositories';
@@ -45,6 +46,21 @@ const author = { name: 'ci', email: 'ci@example' };
 
 jest.setTimeout(60_000);
 
+/** One deployment per service at once, spread over the replicas' writers. */
+const deployEach = (
+  entities: Entity[],
+  replicas: ChangeSetWriter[],
+  targets: TargetResolver,
+) =>
+  entities.map((entity, i) =>
+    replicas[i % replicas.length].apply({
+      edits: [{ target: targets.resolve(entity)[0], version: `9.${i}.0` }],
+      mode: 'commit',
+      message: () => `deploy ${entity.metadata.name}`,
+      author,
+    }),
+  );
+
 describe('ChangeSetWriter', () => {
   it('loses nothing when writers in different processes race for the branch', async () => {
     const { entities, repositories, targets, git } = await setup(30);
@@ -57,16 +73,7 @@ describe('ChangeSetWriter', () => {
           backoffMs: 5,
         }),
     );
-    await Promise.all(
-      entities.map((entity, i) =>
-        replicas[i % 3].apply({
-          edits: [{ target: targets.resolve(entity)[0], version: `9.${i}.0` }],
-          mode: 'commit',
-          message: () => `deploy ${entity.metadata.name}`,
-          author,
-        }),
-      ),
-    );
+    await Promise.all(deployEach(entities, replicas, targets));
     expect(git('rev-list', '--count', 'main')).toBe('31');
     for (let i = 0; i < 30; i++) {
       expect(
@@ -96,14 +103,7 @@ describe('ChangeSetWriter', () => {
         ),
     );
     const outcomes = await Promise.allSettled(
-      entities.map((entity, i) =>
-        replicas[i % 3].apply({
-          edits: [{ target: targets.resolve(entity)[0], version: `9.${i}.0` }],
-          mode: 'commit',
-          message: () => `deploy ${entity.metadata.name}`,
-          author,
-        }),
-      ),
+      deployEach(entities, replicas, targets),
     );
     expect(outcomes.filter(o => o.status === 'rejected')).toEqual([]);
     expect(git('rev-list', '--count', 'main')).toBe('25');
