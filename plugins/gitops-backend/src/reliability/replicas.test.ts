@@ -197,6 +197,8 @@ describe('two backend replicas on one PostgreSQL', () => {
         ),
       );
       expect(answers.map(r => r.status)).toEqual(deployments.map(() => 202));
+      // The replicas took turns on the branch's lease, and let it go.
+      expect(await pools[0]('gitops_branch_leases').select()).toEqual([]);
       const { git } = a;
       for (const d of deployments) {
         expect(

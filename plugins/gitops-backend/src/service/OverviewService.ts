@@ -15,7 +15,13 @@ import {
   isOverviewProblem,
 } from '@shipdeck/plugin-gitops-common';
 import { DeploymentStore } from '../database/DeploymentStore';
-import { appKey, appKeyString, SnapshotStore } from '../database/SnapshotStore';
+import {
+  AppKey,
+  appKey,
+  appKeyString,
+  SnapshotStore,
+} from '../database/SnapshotStore';
+import { InstanceSnapshotCache } from '../snapshots/InstanceSnapshotCache';
 import { environmentStatus } from '../snapshots/environmentStatus';
 import { TargetResolver } from '../targets/TargetResolver';
 import { ApplicationRefs } from '../snapshots/ApplicationRefs';
@@ -81,6 +87,7 @@ export class OverviewService {
       options.targets,
       options.store,
       options.snapshots,
+      new InstanceSnapshotCache(options.snapshots),
       options.staleAfterMs,
       options.refs,
       options.applicationUrl,
@@ -92,6 +99,7 @@ export class OverviewService {
     private readonly targets: TargetResolver,
     private readonly store: DeploymentStore,
     private readonly snapshots: SnapshotStore,
+    private readonly snapshotCache: InstanceSnapshotCache,
     private readonly staleAfterMs: number,
     private readonly refs: ApplicationRefs,
     private readonly applicationUrl: (ref: {
@@ -137,11 +145,8 @@ export class OverviewService {
     // compares an environment with the one it promotes from.
     const targets = located.flat();
 
-    const [snapshots, instances, latest] = await Promise.all([
-      this.snapshots.getMany(
-        targets.map(({ target }) => appKey(target.argocd)),
-      ),
-      this.snapshots.instanceStatuses(),
+    const [{ snapshots, instances }, latest] = await Promise.all([
+      this.#snapshotsOf(targets.map(({ target }) => appKey(target.argocd))),
       this.store.latestPerTarget(targets.map(({ target }) => target.entityRef)),
     ]);
     const byKey = new Map(snapshots.map(s => [appKeyString(s), s]));
@@ -213,6 +218,15 @@ export class OverviewService {
       summary: countOverviewRows(rows),
       page: { offset, limit, services: services.length },
       facets: facetsOf(entities),
+    };
+  }
+
+  /** The Applications' snapshots, and their instances' statuses. */
+  async #snapshotsOf(keys: AppKey[]) {
+    const instances = await this.snapshots.instanceStatuses();
+    return {
+      instances,
+      snapshots: await this.snapshotCache.getMany(keys, instances),
     };
   }
 }
