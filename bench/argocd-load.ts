@@ -17,6 +17,7 @@
  *
  * Run: eval "$(./shipdeck env)" && yarn bench:argocd [--sizes 100,500,2000]
  *        [--viewers 1,10,50] [--duration 120]   (seconds per cell)
+ *        [--pages entity,overview]
  */
 import { ArgoCdFleet, ENVIRONMENTS, startArgoCdFleet } from './lib/argocdFleet';
 import { Child, peakMemory, startChild } from './lib/child';
@@ -41,7 +42,10 @@ const options = flags({
   duration: 120,
   /** Snapshot looks after the first, each after a full reconcile. */
   looks: 4,
+  /** The pages measured: `entity,overview`, or one of them. */
+  pages: 'entity,overview',
 });
+const PAGES = options.pages.split(',') as Page[];
 /** The snapshot task's default schedule (plugin.ts): one look per 30 s. */
 const LOOKS_PER_MINUTE = 2;
 
@@ -202,7 +206,7 @@ async function benchSize(target: number) {
 
     const rows: Array<Array<string | number>> = [];
     const cells: Record<string, Cell> = {};
-    for (const page of ['entity', 'overview'] as const) {
+    for (const page of PAGES) {
       for (const viewers of options.viewers) {
         const s = await measure(
           fleet,
@@ -280,6 +284,7 @@ async function main() {
   );
   const results = [];
   for (const size of options.sizes) results.push(await benchSize(size));
+  if (!PAGES.includes('overview')) return;
   console.log('\nShipdeck overview p95 (first page) by viewers:');
   table(
     ['apps', 'kB', ...options.viewers.map(v => `p95 ms ×${v}`)],

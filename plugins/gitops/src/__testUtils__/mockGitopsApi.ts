@@ -15,6 +15,7 @@ const METHODS: Array<keyof GitopsApi> = [
   'getTimelineChanges',
   'getOverview',
   'getMetrics',
+  'getManifestRepository',
 ];
 
 /**

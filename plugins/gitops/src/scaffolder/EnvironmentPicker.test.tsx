@@ -113,6 +113,28 @@ describe('EnvironmentPicker', () => {
     expect(dev.queryByText('protected')).not.toBeInTheDocument();
   });
 
+  it('says merge request, on screen and to a screen reader, when the manifest repository is on GitLab', async () => {
+    await render({
+      api: mockGitopsApi({
+        getConfiguredEnvironments: async () => configuredEnvironments,
+        getManifestRepository: async () => ({
+          provider: 'gitlab' as const,
+          repository: 'gitlab.example.com/shop/deploy',
+          branch: 'main',
+          repoURL: 'https://gitlab.example.com/shop/deploy.git',
+        }),
+      }),
+    });
+    const group = await screen.findByRole('group', { name: 'Environments' });
+    await waitFor(() =>
+      expect(
+        within(group).getAllByRole('checkbox')[2].getAttribute('aria-label'),
+      ).toBe('Production (production): merge request, protected, from staging'),
+    );
+    expect(within(group).getByText('merge request')).toBeInTheDocument();
+    expect(within(group).queryByText('pull request')).not.toBeInTheDocument();
+  });
+
   it('starts an array field with every environment, once, and toggles one in promotion order', async () => {
     const onChange = await render({ formData: [] });
     const staging = await screen.findByRole('checkbox', { name: /^staging/ });

@@ -11,13 +11,17 @@ import RadioGroup from '@material-ui/core/RadioGroup';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { Environment } from '@shipdeck/plugin-gitops-common';
+import {
+  ChangeRequestTerms,
+  Environment,
+} from '@shipdeck/plugin-gitops-common';
 import { gitopsApiRef } from '../api';
 import {
   EnvironmentFlags,
   environmentFlags,
 } from '../components/EnvironmentFlags';
 import { LoadFailed } from '../components/LoadFailed';
+import { useChangeRequestTerms } from '../components/useChangeRequestTerms';
 import {
   EnvironmentPickerProps,
   offeredEnvironments,
@@ -40,12 +44,18 @@ type Option = { name: string; environment?: Environment };
 
 const NOT_CONFIGURED = 'not a configured environment';
 
-/** The option as one phrase, e.g. "Production (production): pull request, protected". */
-function describeOption({ name, environment }: Option): string {
+/**
+ * The option as one phrase, e.g. "Production (production): pull request,
+ * protected" ("merge request" when the manifest repository is on GitLab).
+ */
+function describeOption(
+  { name, environment }: Option,
+  terms: ChangeRequestTerms,
+): string {
   if (!environment) return `${name}: ${NOT_CONFIGURED}`;
   const title =
     environment.title === name ? name : `${environment.title} (${name})`;
-  const flags = environmentFlags(environment).map(flag => flag.label);
+  const flags = environmentFlags(environment, terms).map(flag => flag.label);
   return `${title}: ${flags.join(', ')}`;
 }
 
@@ -94,6 +104,7 @@ export function EnvironmentPicker(props: EnvironmentPickerProps) {
   } = props;
   const classes = useStyles();
   const api = useApi(gitopsApiRef);
+  const terms = useChangeRequestTerms();
   const configured = useAsyncRetry(
     () => api.getConfiguredEnvironments(),
     [api],
@@ -168,7 +179,7 @@ export function EnvironmentPicker(props: EnvironmentPickerProps) {
               control={
                 <Checkbox
                   name={option.name}
-                  inputProps={{ 'aria-label': describeOption(option) }}
+                  inputProps={{ 'aria-label': describeOption(option, terms) }}
                   checked={selected.includes(option.name)}
                   onChange={(_event, checked) =>
                     onChange(
@@ -201,7 +212,9 @@ export function EnvironmentPicker(props: EnvironmentPickerProps) {
               value={option.name}
               disabled={isDisabled}
               control={
-                <Radio inputProps={{ 'aria-label': describeOption(option) }} />
+                <Radio
+                  inputProps={{ 'aria-label': describeOption(option, terms) }}
+                />
               }
               label={<OptionLabel option={option} />}
             />
