@@ -1,9 +1,14 @@
 import { EntityEnvironmentsResponse } from '@shipdeck/plugin-gitops-common';
 import { environments } from '../../__testUtils__/fixtures';
-import { isAwaitingApplication, isBusy } from './useEntityEnvironments';
+import {
+  isAwaitingApplication,
+  isAwaitingArgoCd,
+  isBusy,
+} from './useEntityEnvironments';
 
 const withStatus = (
-  health: 'Healthy' | 'Progressing',
+  health: 'Healthy' | 'Progressing' | 'Unknown',
+  stale = false,
 ): EntityEnvironmentsResponse => ({
   ...environments,
   environments: environments.environments.map(e => ({
@@ -13,7 +18,7 @@ const withStatus = (
       health,
       images: [],
       observedAt: environments.observedAt,
-      stale: false,
+      stale,
     },
   })),
 });
@@ -23,6 +28,14 @@ describe('when the Deployments tab keeps looking', () => {
     expect(isAwaitingApplication(environments)).toBe(true);
     expect(isAwaitingApplication(withStatus('Healthy'))).toBe(false);
     expect(isAwaitingApplication(undefined)).toBe(false);
+  });
+
+  it('keeps looking while Argo CD could not be read or its health is unknown (its return signals nothing)', () => {
+    expect(isAwaitingArgoCd(withStatus('Healthy', true))).toBe(true);
+    expect(isAwaitingArgoCd(withStatus('Unknown'))).toBe(true);
+    expect(isAwaitingArgoCd(withStatus('Healthy'))).toBe(false);
+    expect(isAwaitingArgoCd(environments)).toBe(false);
+    expect(isAwaitingArgoCd(undefined)).toBe(false);
   });
 
   it('looks faster while something moves', () => {

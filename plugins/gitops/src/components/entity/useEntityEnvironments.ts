@@ -42,6 +42,20 @@ export function isAwaitingApplication(
 }
 
 /**
+ * True while what an environment shows is not Argo CD's word yet: its
+ * instance could not be read lately (stale), or its health is Unknown (as
+ * after a look while Argo CD was down). Argo CD coming back signals nothing
+ * for a service Shipdeck has not deployed, so such a page keeps looking.
+ */
+export function isAwaitingArgoCd(value?: EntityEnvironmentsResponse): boolean {
+  return Boolean(
+    value?.environments.some(
+      e => e.status && (e.status.stale || e.status.health === 'Unknown'),
+    ),
+  );
+}
+
+/**
  * What, in an answer, is worth telling the views below about: deployments
  * and what Argo CD reports, not the observation time.
  */
@@ -63,8 +77,8 @@ export function fingerprint(value: EntityEnvironmentsResponse): string {
 
 /**
  * The current entity's environments, kept live: refetched on every Shipdeck
- * signal about the entity, polled when signals are unavailable or an
- * Application has not appeared yet, and polled faster while something is moving (signals only say that *a* record
+ * signal about the entity, polled when signals are unavailable, an
+ * Application has not appeared yet or Argo CD's word is not in, and polled faster while something is moving (signals only say that *a* record
  * changed; Argo CD's own progress has no signal).
  *
  * `version` counts the answers that changed something, so views below
@@ -97,7 +111,8 @@ export function useEntityEnvironments() {
   }, [lastSignal]);
 
   const busy = isBusy(state.value);
-  const awaiting = isAwaitingApplication(state.value);
+  const awaiting =
+    isAwaitingApplication(state.value) || isAwaitingArgoCd(state.value);
   useEffect(() => {
     if (isSignalsAvailable && !busy && !awaiting) return undefined;
     const timer = setInterval(
